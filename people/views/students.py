@@ -1,0 +1,15 @@
+"""Scaffolding: replaced by the real views."""
+
+from django.http import HttpResponse
+from django.views import View
+
+
+
+class StudentListView(View):
+    def dispatch(self, request, *args, **kwargs):
+        return HttpResponse("not built yet", status=501)
+
+
+class StudentDetailView(View):
+    def dispatch(self, request, *args, **kwargs):
+        return HttpResponse("not built yet", status=501)
