@@ -37,9 +37,7 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [
-            models.Index(
-                fields=["recipient", "read_at"], name="messaging_notif_unread_idx"
-            ),
+            models.Index(fields=["recipient", "read_at"], name="messaging_notif_unread_idx"),
         ]
 
     def __str__(self) -> str:

@@ -167,7 +167,9 @@ class Subject(TranslatableMixin, index.Indexed, models.Model):
         verbose_name = _("subject")
         verbose_name_plural = _("subjects")
         constraints = [
-            models.UniqueConstraint(fields=["locale", "slug"], name="people_subject_slug_per_locale"),
+            models.UniqueConstraint(
+                fields=["locale", "slug"], name="people_subject_slug_per_locale"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -314,7 +316,10 @@ class TutorStudent(models.Model):
                 condition=~Q(tutor=models.F("student")), name="people_tutorstudent_not_self"
             ),
         ]
-        indexes = [models.Index(fields=["tutor", "status"]), models.Index(fields=["student", "status"])]
+        indexes = [
+            models.Index(fields=["tutor", "status"]),
+            models.Index(fields=["student", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tutor} → {self.student} ({self.get_status_display()})"
@@ -344,7 +349,9 @@ class Classroom(models.Model):
         verbose_name = _("classroom")
         verbose_name_plural = _("classrooms")
         constraints = [
-            models.UniqueConstraint(fields=["tutor", "name"], name="people_classroom_name_per_tutor"),
+            models.UniqueConstraint(
+                fields=["tutor", "name"], name="people_classroom_name_per_tutor"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -354,9 +361,7 @@ class Classroom(models.Model):
 class ClassroomMembership(models.Model):
     """A student in a classroom. The student must have an active link with its tutor."""
 
-    classroom = models.ForeignKey(
-        Classroom, on_delete=models.CASCADE, related_name="memberships"
-    )
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="memberships")
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classroom_memberships"
     )

@@ -104,7 +104,9 @@ def can_request_tutor(user, tutor: User) -> bool:
 
 def can_answer_request(user, link: TutorStudent) -> bool:
     """Only the tutor who was asked answers a pending request."""
-    return _active(user) and link.status == TutorStudent.Status.REQUESTED and link.tutor_id == user.pk
+    return (
+        _active(user) and link.status == TutorStudent.Status.REQUESTED and link.tutor_id == user.pk
+    )
 
 
 def can_withdraw_request(user, link: TutorStudent) -> bool:

@@ -28,9 +28,7 @@ urlpatterns = [
         accounts.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path(
-        "accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"
-    ),
+    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         accounts.PasswordChangeDoneView.as_view(),

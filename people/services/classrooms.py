@@ -102,8 +102,9 @@ def classroom_member_add(
         notify(
             recipient=student,
             kind=Notification.Kind.CLASSROOM_ADDED,
-            text=lambda name=classroom_name: _("You were added to the classroom “%(name)s”.")
-            % {"name": name},
+            text=lambda name=classroom_name: (
+                _("You were added to the classroom “%(name)s”.") % {"name": name}
+            ),
             link=reverse("people:classroom_detail", args=[classroom.pk]),
             email=False,
         )

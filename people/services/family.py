@@ -47,8 +47,10 @@ def family_invitation_send(*, parent: User, email: str) -> GuardianshipInvitatio
             notify(
                 recipient=student,
                 kind=Notification.Kind.FAMILY_INVITATION,
-                text=lambda: _("%(parent)s asked to be linked to you as your parent.")
-                % {"parent": parent_name},
+                text=lambda: (
+                    _("%(parent)s asked to be linked to you as your parent.")
+                    % {"parent": parent_name}
+                ),
                 link=reverse("people:family"),
             )
     except IntegrityError:
@@ -81,8 +83,9 @@ def family_invitation_answer(
         notify(
             recipient=locked.parent,
             kind=Notification.Kind.FAMILY_LINKED,
-            text=lambda: _("%(student)s confirmed you as their parent.")
-            % {"student": student_name},
+            text=lambda: (
+                _("%(student)s confirmed you as their parent.") % {"student": student_name}
+            ),
             link=reverse("people:family"),
         )
     return locked

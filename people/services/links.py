@@ -51,8 +51,10 @@ def tutor_request_create(*, student: User, tutor: User, message: str = "") -> Tu
             notify(
                 recipient=tutor,
                 kind=Notification.Kind.TUTOR_REQUEST_RECEIVED,
-                text=lambda: _("%(student)s asked you to be their tutor.")
-                % {"student": student.display_name},
+                text=lambda: (
+                    _("%(student)s asked you to be their tutor.")
+                    % {"student": student.display_name}
+                ),
                 link=reverse("people:requests"),
             )
     except IntegrityError as exc:
@@ -75,8 +77,10 @@ def _answer(link: TutorStudent, by: User, status: str) -> TutorStudent:
             notify(
                 recipient=locked.student,
                 kind=Notification.Kind.TUTOR_REQUEST_ACCEPTED,
-                text=lambda: _("%(tutor)s accepted your request. You can now learn together.")
-                % {"tutor": tutor_name},
+                text=lambda: (
+                    _("%(tutor)s accepted your request. You can now learn together.")
+                    % {"tutor": tutor_name}
+                ),
                 link=reverse("people:dashboard"),
             )
         else:

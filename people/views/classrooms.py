@@ -4,7 +4,6 @@ from django.http import HttpResponse
 from django.views import View
 
 
-
 class ClassroomListView(View):
     def dispatch(self, request, *args, **kwargs):
         return HttpResponse("not built yet", status=501)

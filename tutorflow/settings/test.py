@@ -1,5 +1,6 @@
 """Test settings: fast hashing, in-memory e-mail, inline tasks, a named SQLite file."""
 
+from . import env
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, Q_CLUSTER
 
@@ -15,7 +16,9 @@ WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # A named file lets pytest --reuse-db keep the SQLite test database between runs.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": env.TEST_SQLITE_PATH or str(BASE_DIR / "var" / "test-db.sqlite3")
+    }
 AXES_ENABLED = True
 LOGGING = {
     "version": 1,
