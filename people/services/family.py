@@ -14,7 +14,7 @@ from messaging.services import notify
 
 from .. import audit
 from ..models import Guardianship, GuardianshipInvitation, User
-from ..permissions import can_answer_family_invitation, can_link_guardians
+from ..permissions import can_link_guardians
 from ..roles import Role
 
 
@@ -64,8 +64,14 @@ def family_invitation_send(*, parent: User, email: str) -> GuardianshipInvitatio
 def family_invitation_answer(
     *, invitation: GuardianshipInvitation, by: User, accept: bool
 ) -> GuardianshipInvitation:
-    """The child accepts (a guardianship is created) or declines a parent's invitation."""
-    if not can_answer_family_invitation(by, invitation):
+    """The invited child accepts (a guardianship is created) or declines an invitation.
+
+    Only the invited student may answer (PermissionDenied otherwise, also for the parent
+    who sent it). An invitation that is no longer pending (answered, or cancelled by the
+    parent) raises ValidationError(code="conflict") and changes nothing. On acceptance the
+    parent is notified; accepting is idempotent towards an existing guardianship.
+    """
+    if not _is_invited_child(by, invitation):
         raise PermissionDenied(_("Only the invited student can answer this invitation."))
     locked = GuardianshipInvitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.status != GuardianshipInvitation.Status.PENDING:
@@ -91,10 +97,28 @@ def family_invitation_answer(
     return locked
 
 
+def _is_invited_child(user: User, invitation: GuardianshipInvitation) -> bool:
+    """Whether `user` is the active student the invitation is addressed to.
+
+    Unlike permissions.can_answer_family_invitation this ignores the status, so that a
+    second answer is reported as a conflict (409) rather than as forbidden (403).
+    """
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.STUDENT
+        and invitation.student_id == user.pk
+    )
+
+
 @transaction.atomic
 def family_invitation_cancel(*, invitation: GuardianshipInvitation, by: User) -> None:
-    """The parent withdraws an invitation the child has not answered yet."""
-    if invitation.parent_id != by.pk:
+    """The parent withdraws an invitation the child has not answered yet.
+
+    Only the parent who sent it may cancel (PermissionDenied otherwise); an invitation
+    that is no longer pending raises ValidationError(code="conflict") and stays as it is.
+    """
+    if not (by.is_authenticated and by.is_active and invitation.parent_id == by.pk):
         raise PermissionDenied(_("Only the parent who sent it can cancel this invitation."))
     updated = GuardianshipInvitation.objects.filter(
         pk=invitation.pk, status=GuardianshipInvitation.Status.PENDING
