@@ -10,8 +10,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -122,6 +124,26 @@ class User(AbstractUser):
         return self.is_active and self.role in ADMIN_AREA_ROLES
 
 
+# Level and language names are data (people/migrations/0003_groups_levels_languages.py);
+# naming them here lets makemessages collect them for translation.
+SEEDED_NAMES = (
+    gettext_noop("Primary school"),
+    gettext_noop("Middle school"),
+    gettext_noop("High school"),
+    gettext_noop("University"),
+    gettext_noop("Adult learners"),
+    gettext_noop("Exam preparation"),
+    gettext_noop("English"),
+    gettext_noop("Ukrainian"),
+    gettext_noop("Russian"),
+    gettext_noop("German"),
+    gettext_noop("French"),
+    gettext_noop("Spanish"),
+    gettext_noop("Polish"),
+    gettext_noop("Italian"),
+)
+
+
 class Level(models.Model):
     """A level of study (primary school, university, …) that tutors teach and students are at."""
 
@@ -150,7 +172,7 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self) -> str:
-        return self.name
+        return str(_(self.name))
 
 
 @register_snippet
@@ -349,8 +371,10 @@ class Classroom(models.Model):
         verbose_name = _("classroom")
         verbose_name_plural = _("classrooms")
         constraints = [
+            # Case-insensitive, so that "Maths" and "maths" cannot both be made even by
+            # two requests racing each other.
             models.UniqueConstraint(
-                fields=["tutor", "name"], name="people_classroom_name_per_tutor"
+                "tutor", Lower("name"), name="people_classroom_name_per_tutor_ci"
             ),
         ]
 
@@ -415,7 +439,13 @@ class Guardianship(models.Model):
 
 
 class GuardianshipInvitation(models.Model):
-    """A parent's request to be linked to a child; the child approves or declines it."""
+    """A parent's request to be linked to a child; the child approves or declines it.
+
+    The invitation is addressed to an e-mail. It is stored whether or not a student uses
+    that e-mail, so that the parent's list looks the same either way and reveals no
+    accounts; `student` is filled when a student account has (or later signs up with)
+    that e-mail, and only that student can answer.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -426,9 +456,12 @@ class GuardianshipInvitation(models.Model):
     parent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_family_invitations"
     )
+    email = models.EmailField(_("child’s e-mail address"))
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="received_family_invitations",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -439,11 +472,11 @@ class GuardianshipInvitation(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["parent", "student"],
+                fields=["parent", "email"],
                 condition=Q(status="pending"),
-                name="people_guardianshipinvitation_one_pending",
+                name="people_guardianshipinvitation_one_pending_per_email",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.parent} → {self.student} ({self.status})"
+        return f"{self.parent} → {self.email} ({self.status})"

@@ -160,6 +160,7 @@ class GuardianshipInvitationFactory(factory.django.DjangoModelFactory):
 
     parent = factory.SubFactory(ParentFactory)
     student = factory.SubFactory(StudentFactory)
+    email = factory.LazyAttribute(lambda o: o.student.email if o.student else "child@example.test")
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):

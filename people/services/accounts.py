@@ -12,14 +12,20 @@ import string
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from .. import audit
+from .family import family_invitations_attach
 from ..models import Guardianship, StudentProfile, TutorProfile, User
-from ..permissions import can_administer_account, can_change_role, roles_creatable_by
+from ..permissions import (
+    can_administer_account,
+    can_change_role,
+    can_link_guardians,
+    roles_creatable_by,
+)
 from ..roles import ROLE_GROUPS, Role
 
 
@@ -31,6 +37,14 @@ def generate_password(length: int = 16) -> str:
         candidate = body + secrets.choice("!#%+-=?@") + secrets.choice(string.digits)
         if any(c.islower() for c in candidate) and any(c.isupper() for c in candidate):
             return candidate
+
+
+def _role(value, field: str = "role") -> Role:
+    """The Role for `value`, or a ValidationError on `field` when it is not one."""
+    try:
+        return Role(value)
+    except ValueError as exc:
+        raise ValidationError({field: _("Choose a valid role.")}) from exc
 
 
 def _sync_role_groups(user: User) -> None:
@@ -75,15 +89,25 @@ def user_create(
 
     With `by` (a staff member) the role must be one `by` may create and the creation is
     audited; without it (self sign-up) the caller has already limited the role. A password
-    of None makes an unusable password. Raises ValidationError for a taken e-mail or a weak
-    password, PermissionDenied for a role `by` may not create.
+    of None makes an unusable password. Raises ValidationError for a missing or taken
+    e-mail (code "duplicate"), an unknown role or a weak password, PermissionDenied for a
+    role `by` may not create.
     """
-    role = Role(role)
+    role = _role(role)
     if by is not None and role not in roles_creatable_by(by):
         raise PermissionDenied(_("You may not create accounts with this role."))
-    email = User.objects.normalize_email(email).strip().lower()
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    if not email:
+        raise ValidationError({"email": _("Enter an e-mail address.")})
+    duplicate = ValidationError(
+        {
+            "email": ValidationError(
+                _("An account with this e-mail address already exists."), code="duplicate"
+            )
+        }
+    )
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+        raise duplicate
     user = User(
         email=email,
         role=role,
@@ -98,9 +122,15 @@ def user_create(
         validate_password(password, user)
         user.set_password(password)
     user.full_clean(exclude=["password"])
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # another request took the e-mail meanwhile
+        raise duplicate from exc
     _sync_role_groups(user)
     profile_ensure(user)
+    # Invitations a parent sent to this e-mail before the account existed.
+    family_invitations_attach(student=user)
     if by is not None:
         log(instance=user, action=audit.ACCOUNT_CREATE, user=by, data={"role": role.value})
     return user
@@ -113,10 +143,14 @@ def _require_admin_rights(by: User, target: User) -> None:
 
 @transaction.atomic
 def user_set_role(*, user: User, role: str, by: User) -> User:
-    """Change a user's role (admins only, never their own), moving their groups with it."""
+    """Change a user's role (admins only, never their own), moving their groups with it.
+
+    The user leaves the Wagtail groups of the old role and joins those of the new one; an
+    admin is a superuser and stops being one when demoted. Audited with both roles.
+    """
     if not can_change_role(by, user):
         raise PermissionDenied(_("Only an admin may change roles, and never their own."))
-    new_role = Role(role)
+    new_role = _role(role)
     old_role = user.role
     if new_role == old_role:
         return user
@@ -205,26 +239,36 @@ def user_delete(*, user: User, by: User, confirm_email: str) -> None:
 def guardians_assign(*, parent: User, students: list[User], by: User) -> list[Guardianship]:
     """Link one parent to many students at once (admins and managers). Idempotent.
 
-    Returns the guardianships created now; existing ones are left as they are.
+    Returns the guardianships created now; existing links are left as they are, so
+    submitting the same choice twice creates nothing the second time. Each new link is
+    audited on the student. Raises PermissionDenied for anyone but school staff and
+    ValidationError when `parent` is not a parent or a chosen account is not a student.
     """
-    if not (by.is_authenticated and by.role in (Role.ADMIN, Role.MANAGER) and by.is_active):
+    if not can_link_guardians(by):
         raise PermissionDenied(_("Only managers and admins link parents to students."))
     if parent.role != Role.PARENT:
         raise ValidationError({"parent": _("Choose an account with the parent role.")})
-    if not students:
+    unique_students = list({s.pk: s for s in students}.values())
+    if not unique_students:
         raise ValidationError({"students": _("Choose at least one student.")})
-    if any(s.role != Role.STUDENT for s in students):
+    if any(s.role != Role.STUDENT for s in unique_students):
         raise ValidationError({"students": _("Only students can be linked to a parent.")})
     existing = set(
-        Guardianship.objects.filter(parent=parent, student__in=students).values_list(
+        Guardianship.objects.filter(parent=parent, student__in=unique_students).values_list(
             "student_id", flat=True
         )
     )
     created = []
-    for student in students:
+    for student in unique_students:
         if student.pk in existing:
             continue
-        guardianship = Guardianship.objects.create(parent=parent, student=student, created_by=by)
+        try:
+            with transaction.atomic():
+                guardianship = Guardianship.objects.create(
+                    parent=parent, student=student, created_by=by
+                )
+        except IntegrityError:  # linked by a concurrent request meanwhile: nothing to do
+            continue
         log(
             instance=student,
             action=audit.GUARDIANSHIP_CREATE,

@@ -19,45 +19,75 @@ from ..roles import Role
 
 
 def family_invitation_send(*, parent: User, email: str) -> GuardianshipInvitation | None:
-    """A parent asks the student with this e-mail to confirm them as a guardian.
+    """A parent asks the child who uses this e-mail to confirm them as a guardian.
 
-    To avoid telling a stranger which e-mails have accounts, an unknown e-mail (or one that
-    is not a student's) is not an error: nothing is stored and None is returned; the view
-    shows the same message either way. A pending invitation is not duplicated.
+    The invitation is stored for any well-formed e-mail, so that the parent sees the same
+    thing whether or not a student account uses it (no account enumeration). When a
+    student has that e-mail the invitation is addressed to them and they are notified;
+    otherwise it waits, and `family_invitations_attach` hands it over if a student signs
+    up with that e-mail later. A pending invitation to the same e-mail is not duplicated;
+    None is returned when the parent is already linked to that student.
     """
     if not (parent.is_authenticated and parent.is_active and parent.role == Role.PARENT):
         raise PermissionDenied(_("Only parents send family invitations."))
-    email = (email or "").strip().lower()
+    email = User.objects.normalize_email((email or "").strip()).lower()
     if not email:
         raise ValidationError({"email": _("Enter your child's e-mail address.")})
+    if email == parent.email.lower():
+        raise ValidationError({"email": _("Enter your child's e-mail address, not your own.")})
     student = User.objects.filter(email__iexact=email, role=Role.STUDENT, is_active=True).first()
-    if student is None:
+    if student is not None and Guardianship.objects.filter(parent=parent, student=student).exists():
         return None
-    if Guardianship.objects.filter(parent=parent, student=student).exists():
-        return None
-    existing = GuardianshipInvitation.objects.filter(
-        parent=parent, student=student, status=GuardianshipInvitation.Status.PENDING
-    ).first()
+    pending = GuardianshipInvitation.objects.filter(
+        parent=parent, email=email, status=GuardianshipInvitation.Status.PENDING
+    )
+    existing = pending.first()
     if existing is not None:
         return existing
-    parent_name = parent.display_name
     try:
         with transaction.atomic():
-            invitation = GuardianshipInvitation.objects.create(parent=parent, student=student)
-            notify(
-                recipient=student,
-                kind=Notification.Kind.FAMILY_INVITATION,
-                text=lambda: (
-                    _("%(parent)s asked to be linked to you as your parent.")
-                    % {"parent": parent_name}
-                ),
-                link=reverse("people:family"),
-            )
+            invitation = GuardianshipInvitation(parent=parent, email=email, student=student)
+            invitation.full_clean(validate_constraints=False)
+            invitation.save()
+            if student is not None:
+                _notify_invited_child(invitation)
     except IntegrityError:
-        return GuardianshipInvitation.objects.filter(
-            parent=parent, student=student, status=GuardianshipInvitation.Status.PENDING
-        ).first()
+        return pending.first()
     return invitation
+
+
+def _notify_invited_child(invitation: GuardianshipInvitation) -> None:
+    parent_name = invitation.parent.display_name
+    notify(
+        recipient=invitation.student,
+        kind=Notification.Kind.FAMILY_INVITATION,
+        text=lambda: (
+            _("%(parent)s asked to be linked to you as your parent.") % {"parent": parent_name}
+        ),
+        link=reverse("people:family"),
+    )
+
+
+@transaction.atomic
+def family_invitations_attach(*, student: User) -> int:
+    """Address pending invitations sent to a new student's e-mail to that student.
+
+    Called when a student account is created; returns how many invitations it received.
+    """
+    if student.role != Role.STUDENT:
+        return 0
+    invitations = list(
+        GuardianshipInvitation.objects.select_related("parent").filter(
+            email__iexact=student.email,
+            student__isnull=True,
+            status=GuardianshipInvitation.Status.PENDING,
+        )
+    )
+    for invitation in invitations:
+        invitation.student = student
+        invitation.save(update_fields=["student"])
+        _notify_invited_child(invitation)
+    return len(invitations)
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from messaging.models import Notification
 from people.models import Guardianship, GuardianshipInvitation
+from people.roles import Role
+from people.services.accounts import user_create
 from people.services.family import (
     family_invitation_answer,
     family_invitation_cancel,
@@ -90,10 +92,32 @@ def test_send_is_idempotent_while_pending(parent, child):
 @pytest.mark.parametrize(
     "email", ["nobody@example.test", "tutor@example.test", "manager@example.test"]
 )
-def test_send_to_a_non_student_stores_nothing(parent, tutor, manager, email):
-    assert family_invitation_send(parent=parent, email=email) is None
-    assert not GuardianshipInvitation.objects.exists()
+def test_send_to_a_non_student_waits_unaddressed(parent, tutor, manager, email):
+    """Stored like any invitation (the parent cannot tell), but addressed to nobody."""
+    invitation = family_invitation_send(parent=parent, email=email.upper())
+    assert invitation.status == PENDING and invitation.email == email
+    assert invitation.student is None
     assert not Notification.objects.exists()
+    # Nobody can answer it: no student is addressed.
+    with pytest.raises(PermissionDenied):
+        family_invitation_answer(invitation=invitation, by=tutor, accept=True)
+
+
+def test_a_student_signing_up_later_receives_the_invitation(parent):
+    invitation = family_invitation_send(parent=parent, email="later@example.test")
+    assert invitation.student is None
+    newcomer = user_create(email="Later@example.test", role=Role.STUDENT, password=None)
+    invitation.refresh_from_db()
+    assert invitation.student == newcomer
+    assert Notification.objects.filter(recipient=newcomer).count() == 1
+    family_invitation_answer(invitation=invitation, by=newcomer, accept=True)
+    assert Guardianship.objects.filter(parent=parent, student=newcomer).exists()
+
+
+def test_a_parent_cannot_invite_themselves(parent):
+    with pytest.raises(ValidationError):
+        family_invitation_send(parent=parent, email=parent.email)
+    assert not GuardianshipInvitation.objects.exists()
 
 
 def test_send_to_an_existing_child_stores_nothing(parent, student):
@@ -324,10 +348,14 @@ def test_invite_answer_is_identical_for_known_and_unknown_emails(parent, child):
     assert known.content == unknown.content
     assert dict(known.headers) == dict(unknown.headers)
     assert known_messages == unknown_messages == [CONFIRMATION]
-    # Only the real student got an invitation; the unknown e-mail left no trace.
-    assert list(GuardianshipInvitation.objects.values_list("student__email", flat=True)) == [
-        child.email
-    ]
+    # Both are stored the same way; only the real student is addressed (and notified).
+    stored = dict(GuardianshipInvitation.objects.values_list("email", "student__email"))
+    assert stored == {child.email: child.email, "ghost@example.test": None}
+    # The parent's list shows both alike.
+    page = Client()
+    page.force_login(parent)
+    listing = page.get(reverse("people:family")).content.decode()
+    assert child.email in listing and "ghost@example.test" in listing
 
 
 def test_invite_confirmation_is_shown_on_the_page(client_for, parent):
