@@ -24,7 +24,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
-    "wagtail.contrib.simple_translation",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -128,6 +127,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "people.views.accounts.axes_username"  # case-insensitive e-mails
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -239,6 +239,8 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILUSERS_PASSWORD_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The admin sign-in refuses students and parents (no session, a clear form error).
+WAGTAILADMIN_USER_LOGIN_FORM = "people.forms.staff.AdminLoginForm"
 
 LOGGING = {
     "version": 1,
