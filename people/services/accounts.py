@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from .. import audit
-from .family import family_invitations_attach
 from ..models import Guardianship, StudentProfile, TutorProfile, User
 from ..permissions import (
     can_administer_account,
@@ -27,6 +26,7 @@ from ..permissions import (
     roles_creatable_by,
 )
 from ..roles import ROLE_GROUPS, Role
+from .family import family_invitations_attach
 
 
 def generate_password(length: int = 16) -> str:
