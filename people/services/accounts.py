@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import string
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -193,12 +194,16 @@ def user_unblock(*, user: User, by: User) -> User:
 
 @transaction.atomic
 def user_reset_password(*, user: User, by: User) -> str:
-    """Set a generated password and return it, to be shown once to the staff member."""
+    """Set a generated password and return it, to be shown once to the staff member.
+
+    A login lock-out on the account's e-mail is lifted too, so the new password works at once.
+    """
     _require_admin_rights(by, user)
     password = generate_password()
     user.set_password(password)
     user.save(update_fields=["password"])
     log(instance=user, action=audit.ACCOUNT_PASSWORD_RESET, user=by)
+    transaction.on_commit(lambda: axes_reset(username=user.email.lower()))
     return password
 
 
