@@ -18,6 +18,8 @@ class Notification(models.Model):
         FAMILY_INVITATION = "family.invitation", _("Family invitation")
         FAMILY_LINKED = "family.linked", _("Family linked")
         ACCOUNT = "account", _("Account")
+        COURSE_APPROVED = "course.approved", _("Course page approved")
+        COURSE_REJECTED = "course.rejected", _("Course page changes requested")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -66,8 +66,8 @@ def test_sixth_attempt_with_right_password_is_locked_out(client, student):
 
 
 def test_lock_on_an_email_holds_from_another_ip(client, student):
-    _fail(client, student.email, LIMIT, ip="10.0.0.1")
-    response = _login(client, student.email, factories.DEFAULT_PASSWORD, ip="10.0.0.2")
+    _fail(client, student.email, LIMIT, ip="127.0.0.1")
+    response = _login(client, student.email, factories.DEFAULT_PASSWORD, ip="127.0.0.2")
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
@@ -87,14 +87,14 @@ def test_lock_for_unknown_email_looks_the_same(client, student):
 
 def test_failures_with_different_emails_lock_the_ip(client, student):
     for n in range(LIMIT):
-        _login(client, f"guess{n}@example.test", "wrong-password", ip="10.1.1.1")
+        _login(client, f"guess{n}@example.test", "wrong-password", ip="127.1.1.1")
     # A real account with its right password is refused from that IP…
-    response = _login(client, student.email, factories.DEFAULT_PASSWORD, ip="10.1.1.1")
+    response = _login(client, student.email, factories.DEFAULT_PASSWORD, ip="127.1.1.1")
     assert response.status_code == 429
     assert "people/locked_out.html" in [t.name for t in response.templates]
     assert "_auth_user_id" not in client.session
     # …and accepted from another one.
-    response = _login(client, student.email, factories.DEFAULT_PASSWORD, ip="10.1.1.2")
+    response = _login(client, student.email, factories.DEFAULT_PASSWORD, ip="127.1.1.2")
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == student.pk
 
@@ -119,7 +119,7 @@ def test_login_form_still_shows_while_locked_but_refuses(client, student):
 
 def test_password_reset_lifts_the_lock_on_that_email(client):
     user = factories.StudentFactory(email="locked@example.test")
-    _fail(client, user.email, LIMIT, ip="10.2.2.2")
+    _fail(client, user.email, LIMIT, ip="127.2.2.2")
     assert _login(client, user.email, factories.DEFAULT_PASSWORD, ip="127.0.0.9").status_code == 429
 
     client.post(reverse("people:password_reset"), {"email": user.email})
@@ -138,8 +138,8 @@ def test_changing_the_case_of_the_email_does_not_dodge_the_lock(client, student)
     variants = ["Student@example.test", "STUDENT@example.test", "student@EXAMPLE.test"]
     for n in range(LIMIT):
         # A different IP each time: only the per-e-mail lock can catch this.
-        _login(client, variants[n % len(variants)], "wrong-password", ip=f"10.3.3.{n + 1}")
-    response = _login(client, student.email, factories.DEFAULT_PASSWORD, ip="10.3.3.99")
+        _login(client, variants[n % len(variants)], "wrong-password", ip=f"127.3.3.{n + 1}")
+    response = _login(client, student.email, factories.DEFAULT_PASSWORD, ip="127.3.3.99")
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
