@@ -1,6 +1,7 @@
 """Shared fixtures: one user of each role, and a second tenant to prove isolation."""
 
 import pytest
+from django.utils import translation
 
 from tests import factories
 
@@ -8,6 +9,14 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start every test in English: a request in another language leaves it active."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

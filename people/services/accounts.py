@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from courses.services.sections import tutor_section_sync
+
 from .. import audit
 from ..models import Guardianship, StudentProfile, TutorProfile, User
 from ..permissions import (
@@ -130,6 +132,7 @@ def user_create(
         raise duplicate from exc
     _sync_role_groups(user)
     profile_ensure(user)
+    tutor_section_sync(user=user)
     # Invitations a parent sent to this e-mail before the account existed.
     family_invitations_attach(student=user)
     if by is not None:
@@ -159,6 +162,7 @@ def user_set_role(*, user: User, role: str, by: User) -> User:
     user.save(update_fields=["role"])
     _sync_role_groups(user)
     profile_ensure(user)
+    tutor_section_sync(user=user)
     log(
         instance=user,
         action=audit.ACCOUNT_ROLE_CHANGE,

@@ -102,7 +102,9 @@ def test_user_create_makes_groups_and_profile(
     user.refresh_from_db()
     assert user.email == "new.person@example.test"
     assert (user.first_name, user.last_name, user.preferred_language) == ("Ada", "Lovelace", "uk")
-    assert _groups(user) == groups
+    # A tutor also gets the group of their own section of the page tree.
+    section_group = {f"Tutor section #{user.pk}"} if role == Role.TUTOR else set()
+    assert _groups(user) == groups | section_group
     assert user.is_superuser is superuser and user.is_staff is superuser
     assert StudentProfile.objects.filter(user=user).exists() is (profile_model is StudentProfile)
     assert TutorProfile.objects.filter(user=user).exists() is (profile_model is TutorProfile)

@@ -5,7 +5,6 @@ import re
 import pytest
 from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
@@ -92,7 +91,8 @@ def test_signup_creates_account_signs_in_and_redirects(client, role, profile_mod
     assert user.preferred_language == "uk"
     assert user.check_password(STRONG_PASSWORD)
     assert not user.is_staff and not user.is_superuser
-    assert sorted(user.groups.values_list("name", flat=True)) == groups
+    own_section = [f"Tutor section #{user.pk}"] if role == Role.TUTOR else []
+    assert sorted(user.groups.values_list("name", flat=True)) == sorted(groups + own_section)
     for model in (StudentProfile, TutorProfile):
         assert model.objects.filter(user=user).exists() == (model is profile_model)
     assert int(client.session["_auth_user_id"]) == user.pk
@@ -406,7 +406,11 @@ def test_password_change_refuses_bad_input(client_for, tutor, old, new1, new2, f
 def test_no_one_joins_a_staff_group_by_signing_up(client):
     client.post(SIGNUP_URL, _signup_data(role=Role.TUTOR.value))
     user = User.objects.get(email="new.person@example.test")
-    assert set(user.groups.all()) == {Group.objects.get(name=GROUP_TUTORS)}
+    # The shared Tutors group, and the group of their own page-tree section; nothing else.
+    assert set(user.groups.values_list("name", flat=True)) == {
+        GROUP_TUTORS,
+        f"Tutor section #{user.pk}",
+    }
 
 
 # --- the UI speaks the user's language ------------------------------------------------------

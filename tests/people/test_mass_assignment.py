@@ -109,8 +109,8 @@ def test_signup_ignores_every_extra_field(client, other_student, role):
     assert user.pk != other_student.pk
     assert user.role == role
     assert not user.is_staff and not user.is_superuser
-    assert list(user.groups.values_list("name", flat=True)) == (
-        [GROUP_TUTORS] if role == Role.TUTOR else []
+    assert sorted(user.groups.values_list("name", flat=True)) == (
+        sorted([GROUP_TUTORS, f"Tutor section #{user.pk}"]) if role == Role.TUTOR else []
     )
     assert user.check_password(PASSWORD)
     if role == Role.STUDENT:

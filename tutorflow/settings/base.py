@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "people",
     "home",
     "messaging",
+    "courses",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -1,0 +1,1 @@
+"""Courses writes: tutor sections and their rights (`sections`), moderation (`moderation`)."""

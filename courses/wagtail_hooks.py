@@ -1,0 +1,73 @@
+"""Courses in the Wagtail admin: audit labels, and keeping the catalog's rules in the editor.
+
+Tutors' rights themselves are Wagtail page and collection permissions
+(`courses.services.sections`), enforced by Wagtail in every admin view; these hooks only
+cover what permissions cannot express:
+
+* a catalog created in the admin gets the "Course moderation" workflow, like one created
+  by `tutor_section_ensure`;
+* a move the user may not make is refused before the confirmation page, with a message
+  (Wagtail itself refuses it only when the confirmation is posted);
+* tutor sections and catalogs are never copied: a section belongs to one tutor (a copy
+  would break the one-section-per-tutor rule), and a second catalog under the same home
+  page is not allowed.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin import messages
+
+from .models import CourseIndexPage, TutorSectionPage
+from .services.moderation import course_workflow_attach
+from .services.sections import ACTION_PUBLISH_GRANTED, ACTION_PUBLISH_REVOKED
+
+
+@hooks.register("register_log_actions")
+def register_courses_log_actions(actions):
+    """Readable labels for the section audit entries in page history and site history."""
+
+    actions.register_action(
+        ACTION_PUBLISH_GRANTED,
+        _("Allow the tutor to publish"),
+        _("Allowed the tutor to publish without moderation"),
+    )
+    actions.register_action(
+        ACTION_PUBLISH_REVOKED,
+        _("Send the tutor's pages to moderation"),
+        _("Took away the tutor's right to publish without moderation"),
+    )
+
+
+@hooks.register("after_create_page")
+def attach_workflow_to_new_catalog(request, page):
+    """A catalog made in the admin is moderated like one made by the service."""
+    if isinstance(page.specific_deferred, CourseIndexPage):
+        course_workflow_attach(catalog=page)
+
+
+@hooks.register("before_copy_page")
+def refuse_copying_sections_and_catalogs(request, page):
+    """Refuse to copy a tutor section or a catalog, with a message instead of an error page."""
+    if issubclass(page.specific_class or object, (TutorSectionPage, CourseIndexPage)):
+        messages.error(
+            request,
+            _("Tutor sections and the catalog cannot be copied. Copy a course instead."),
+        )
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
+@hooks.register("before_move_page")
+def refuse_moves_the_user_may_not_make(request, page, destination):
+    """Answer a move into a section the user may not add to with a message, not a confirm page.
+
+    Wagtail's `can_move_to` is the rule (it checks add rights on the destination); this
+    only applies it on the confirmation page too, for GET and POST alike.
+    """
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        messages.error(request, _("You may not move this page there."))
+        return redirect("wagtailadmin_pages:move", page.pk)
+    return None
