@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz/", home_views.healthz, name="healthz"),
     path("", include("people.urls")),
     path("", include("messaging.urls")),
+    path("learn/", include("courses.urls")),
 ]
 
 if settings.DEBUG:

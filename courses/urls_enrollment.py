@@ -1,0 +1,3 @@
+"""Enrolment URLs: self-enrolment, tutors enrolling students and classrooms."""
+
+urlpatterns: list = []

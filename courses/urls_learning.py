@@ -1,0 +1,3 @@
+"""Learning URLs: progress, quiz attempts, essay grading."""
+
+urlpatterns: list = []
