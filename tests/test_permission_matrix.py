@@ -19,7 +19,6 @@ from tests.permission_matrix import (
     DENIED,
     LOGIN,
     OK,
-    OWN,
     RULES,
     RULES_BY_NAME,
     THIRD_PARTY_PREFIXES,
