@@ -11,16 +11,24 @@ cover what permissions cannot express:
 * tutor sections and catalogs are never copied: a section belongs to one tutor (a copy
   would break the one-section-per-tutor rule), and a second catalog under the same home
   page is not allowed.
+
+It also holds the learning gate on the two public routes Wagtail serves itself: lesson and
+task pages, and documents (`courses.permissions` explains why the gate is ours rather
+than Wagtail's view restrictions, and lists every route it covers).
 """
 
 from __future__ import annotations
 
+from django.contrib import messages as django_messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 
 from .models import CourseIndexPage, TutorSectionPage
+from .permissions import can_open_course_item, can_open_document, course_of, is_course_item
 from .services.moderation import course_workflow_attach
 from .services.sections import ACTION_PUBLISH_GRANTED, ACTION_PUBLISH_REVOKED
 
@@ -71,3 +79,37 @@ def refuse_moves_the_user_may_not_make(request, page, destination):
         messages.error(request, _("You may not move this page there."))
         return redirect("wagtailadmin_pages:move", page.pk)
     return None
+
+
+@hooks.register("before_serve_page")
+def gate_course_items(page, request, serve_args, serve_kwargs):
+    """Lessons and tasks open only to whoever `can_open_course_item` lets in.
+
+    Anonymous visitors are sent to sign in (and back); signed-in outsiders go to the
+    course page, which shows the enrol button where they may enrol. Runs before Wagtail's
+    own view-restriction check, which still applies on top.
+    """
+    if not is_course_item(page) or can_open_course_item(request.user, page):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    course = course_of(page)
+    if course is None or not course.live:
+        raise PermissionDenied
+    django_messages.info(request, _("Enrol in this course to open its lessons."))
+    return redirect(course.get_url(request) or "/")
+
+
+@hooks.register("before_serve_document")
+def gate_course_documents(document, request):
+    """Documents used in lessons open only to those who may open such a lesson.
+
+    Anonymous visitors are sent to sign in; signed-in outsiders get 403. Wagtail's
+    collection privacy still applies on top (WAGTAILDOCS_SERVE_METHOD is "serve_view",
+    so every download passes here).
+    """
+    if can_open_document(request.user, document):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied

@@ -202,6 +202,182 @@ RULES: list[Rule] = [
 ]
 
 
+# Courses: enrolment (lesson/task/document gating is page serving: see tests/courses/)
+RULES += [
+    Rule(
+        "courses:enroll",
+        "POST",
+        "role",
+        roles("student"),
+        "course",
+        note="self-enrolment where the course allows it",
+    ),
+    Rule(
+        "courses:enroll_students",
+        "POST",
+        "object",
+        _all(OWN, anonymous=LOGIN),
+        "course",
+        ("tutor", "manager", "admin"),
+        note="tutor: own course, linked students only",
+    ),
+    Rule(
+        "courses:enroll_classroom",
+        "POST",
+        "object",
+        _all(OWN, anonymous=LOGIN),
+        "course",
+        ("tutor", "manager", "admin"),
+        note="the course tutor's classrooms",
+    ),
+    Rule(
+        "courses:enrollment_cancel",
+        "POST",
+        "object",
+        _all(OWN, anonymous=LOGIN),
+        "enrollment",
+        ("student", "tutor", "manager", "admin"),
+    ),
+    Rule(
+        "courses:progress",
+        "GET",
+        "role",
+        roles("student", "parent"),
+        note="read-only; parents see their children's",
+    ),
+    Rule("wagtailapi:pages:listing", "GET", "public", PUBLIC, note="no lessons or tasks"),
+    Rule(
+        "wagtailapi:pages:detail",
+        "GET",
+        "public",
+        PUBLIC,
+        "course",
+        note="lessons and tasks 404",
+    ),
+]
+
+# Learning (courses.urls_learning): progress, quiz attempts, essay grading
+RULES += [
+    Rule(
+        "courses:lesson_complete",
+        "POST",
+        "object",
+        _all(OWN, anonymous=LOGIN),
+        "lesson",
+        ("student",),
+        note="enrolled students; others 404",
+    ),
+    Rule(
+        "courses:quiz_start",
+        "POST",
+        "object",
+        _all(OWN, anonymous=LOGIN),
+        "quiz",
+        ("student",),
+        note="enrolled students; 409 over the attempt limit",
+    ),
+    Rule(
+        "courses:attempt_submit",
+        "POST",
+        "object",
+        _all(OWN, anonymous=LOGIN),
+        "open_attempt",
+        ("student",),
+        note="the attempt's student; graded once; 400 bad answers, 409 late/twice",
+    ),
+    Rule(
+        "courses:attempt_detail",
+        "GET",
+        "object",
+        _all(OWN, anonymous=LOGIN),
+        "attempt",
+        ("student", "parent", "tutor", "manager", "admin"),
+        note="review policy applies to student and parent",
+    ),
+    Rule("courses:grading", "GET", "role", roles("tutor"), note="own courses' essays only"),
+    Rule(
+        "courses:essay_grade",
+        "GET",
+        "object",
+        _all(OWN, anonymous=LOGIN),
+        "essay",
+        ("tutor",),
+        note="the owning tutor; other roles 403",
+    ),
+]
+
+
+def learning_objects(actors: dict) -> dict:
+    """The objects of the learning rows, owned by tenant A (`tutor` and `student`).
+
+    A published lesson with a quiz (a choice question and an essay) in `tutor`'s course,
+    `student` enrolled, one submitted attempt whose essay waits for the tutor, and one
+    open attempt.
+    """
+    from courses.models import AttemptStatus, QuizAttempt
+    from courses.services.sections import tutor_section_ensure
+    from tests.courses.learning_world import (
+        ESSAY,
+        QUIZ_ID,
+        SINGLE,
+        body_with,
+        enroll,
+        make_course,
+        quiz_block,
+    )
+
+    section = tutor_section_ensure(tutor=actors["tutor"])
+    course, (lesson,) = make_course(
+        section, body=body_with(quiz_block(questions=[SINGLE, ESSAY])), title="Matrix"
+    )
+    enroll(actors["student"], course)
+    common = {
+        "student": actors["student"],
+        "page_translation_key": lesson.translation_key,
+        "quiz_block_id": QUIZ_ID,
+        "revision": lesson.live_revision,
+    }
+    submitted = QuizAttempt.objects.create(
+        **common,
+        attempt_number=1,
+        status=AttemptStatus.NEEDS_GRADING,
+        submitted_at=lesson.last_published_at,
+        score=0,
+        answers={"q-essay": "An essay."},
+        result={
+            "questions": [
+                {
+                    "question_id": "q-single",
+                    "kind": "single_choice",
+                    "points_awarded": "0",
+                    "points_possible": "2",
+                    "correct": False,
+                    "status": "unanswered",
+                },
+                {
+                    "question_id": "q-essay",
+                    "kind": "essay",
+                    "points_awarded": "0",
+                    "points_possible": "4",
+                    "correct": None,
+                    "status": "pending",
+                    "answer": "An essay.",
+                },
+            ],
+            "pass_mark_percent": "50",
+            "pending_question_ids": ["q-essay"],
+        },
+    )
+    opened = QuizAttempt.objects.create(**common, attempt_number=2)
+    return {
+        "lesson": {"pk": lesson.pk},
+        "quiz": {"pk": lesson.pk, "block_id": QUIZ_ID},
+        "open_attempt": {"pk": opened.pk},
+        "attempt": {"pk": submitted.pk},
+        "essay": {"pk": submitted.pk, "question_id": "q-essay"},
+    }
+
+
 def staff_tool(*, admin_only: bool = False) -> dict[str, str]:
     """People tools in the Wagtail admin: managers and admins; tutors are refused."""
     return {

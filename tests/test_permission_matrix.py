@@ -22,6 +22,7 @@ from tests.permission_matrix import (
     RULES,
     RULES_BY_NAME,
     THIRD_PARTY_PREFIXES,
+    learning_objects,
     markdown_rows,
 )
 
@@ -102,8 +103,9 @@ def world(db):
     other_parent = factories.ParentFactory(email="b-parent@example.test")
     factories.GuardianshipFactory(parent=other_parent, student=other_child)
     unrelated_student = factories.StudentFactory(email="unrelated@example.test")
+    course, enrollment, enrollable = _course_world(tutor, student)
 
-    return {
+    world = {
         "actors": {
             "tutor": tutor,
             "student": student,
@@ -127,9 +129,28 @@ def world(db):
             "account": {"pk": student.pk},
             "parent_account": {"pk": parent.pk},
             "family_link": {"pk": parent.pk, "student_pk": student.pk},
+            "course": {"pk": course.pk},
+            "enrollment": {"pk": enrollment.pk},
         },
         "other_tutor": other_tutor,
+        "enrollable_student": enrollable,
     }
+    world["objects"].update(learning_objects(world["actors"]))
+    return world
+
+
+def _course_world(tutor, student):
+    """Tenant A's self-enrollable course with a lesson, `student` enrolled in it, and a
+    second linked student who is not enrolled yet."""
+    from courses.services.enrollment import enrollment_create
+    from courses.services.sections import tutor_section_ensure
+    from tests.courses.factories import CoursePageFactory, LessonPageFactory
+
+    course = CoursePageFactory(parent=tutor_section_ensure(tutor=tutor), self_enroll=True)
+    LessonPageFactory(parent=course)
+    enrollable = factories.StudentFactory(email="a-second-student@example.test")
+    factories.TutorStudentFactory(tutor=tutor, student=enrollable)
+    return course, enrollment_create(student=student, course=course, by=tutor), enrollable
 
 
 ROLE_ACTOR = {
@@ -162,6 +183,10 @@ def _post_data(rule, world) -> dict:
         return {"confirm": "yes"}
     if rule.name == "people_admin:account_role":
         return {"role": "parent"}
+    if rule.name == "courses:enroll_students":
+        return {"students": [world["enrollable_student"].pk]}
+    if rule.name == "courses:enroll_classroom":
+        return {"classroom": world["objects"]["classroom"]["pk"]}
     return {}
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("messaging.urls")),
     path("learn/", include("courses.urls")),
+    path("api/v2/", include("courses.api")),
 ]
 
 if settings.DEBUG:

@@ -60,12 +60,11 @@ class CourseIndexPage(Page):
         verbose_name_plural = _("course catalogs")
 
     def get_context(self, request, *args, **kwargs):
-        """Adds `courses`: one page of the catalog's live courses, with their tutor's name."""
-        from courses.selectors import catalog_courses
+        """Adds the filter form and one page of matching courses (`courses.views.catalog`)."""
+        from courses.views.catalog import catalog_context
 
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(catalog_courses(catalog=self), 20)
-        context["courses"] = paginator.get_page(request.GET.get("page"))
+        context.update(catalog_context(request, self))
         return context
 
 
@@ -261,11 +260,15 @@ class CoursePage(Page):
         verbose_name_plural = _("courses")
 
     def get_context(self, request, *args, **kwargs):
-        """Adds `items`: the course's live lessons and tasks in page order."""
-        from courses.selectors import course_items
+        """Adds `items` (live lessons and tasks in page order) and the viewer's enrolment state.
+
+        See `courses.views.catalog.course_context`: progress for an enrolled student, the
+        enrol button or sign-in link, the owning tutor's enrolment forms.
+        """
+        from courses.views.catalog import course_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["items"] = course_items(course=self)
+        context.update(course_context(request, self))
         return context
 
 
@@ -293,6 +296,18 @@ class LessonPage(Page):
 
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+
+    def get_sitemap_urls(self, request=None):
+        """Never in the sitemap: lessons open only to enrolled students (courses.permissions)."""
+        return []
+
+    def get_context(self, request, *args, **kwargs):
+        """Adds the learner's state (progress, quiz panels): `courses.learning.lesson_context`."""
+        from courses.learning import lesson_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_context(request, self))
+        return context
 
     class Meta:
         verbose_name = _("lesson")
@@ -338,6 +353,18 @@ class TaskPage(Page):
 
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+
+    def get_sitemap_urls(self, request=None):
+        """Never in the sitemap: lessons open only to enrolled students (courses.permissions)."""
+        return []
+
+    def get_context(self, request, *args, **kwargs):
+        """Adds the learner's state (progress, quiz panels): `courses.learning.lesson_context`."""
+        from courses.learning import lesson_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_context(request, self))
+        return context
 
     class Meta:
         verbose_name = _("task")

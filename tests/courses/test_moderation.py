@@ -206,7 +206,7 @@ def test_tutor_submits_and_a_moderator_approves(client, section, tutor, moderato
     course_note = notes.get(text__contains="Botany basics")
     assert course_note.link == course.url and course_note.link.startswith("/courses/")
 
-    client.logout()
+    client.force_login(tutor)  # lessons are gated (enrolled, owner, staff): the owner sees it live
     response = client.get(lesson.url)
     assert response.status_code == 200
     assert "It absorbs red and blue light." in response.content.decode()

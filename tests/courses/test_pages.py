@@ -197,6 +197,7 @@ def test_course_page_lists_lessons_and_tasks_in_page_order(client, course):
 @pytest.mark.django_db
 def test_lesson_page_renders_its_blocks_without_answer_keys(client, course):
     lesson = LessonPageFactory(parent=course, title="Gases", body=lesson_body(quiz=True))
+    client.force_login(course.get_parent().specific.tutor)  # lessons are gated: the owner
     response = client.get(lesson.url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -211,6 +212,7 @@ def test_lesson_page_renders_its_blocks_without_answer_keys(client, course):
 @pytest.mark.django_db
 def test_task_page_renders_kind_instructions_and_body(client, course):
     task = TaskPageFactory(parent=course, title="Exam one", kind=TaskPage.Kind.EXAM)
+    client.force_login(course.get_parent().specific.tutor)  # tasks are gated: the owner
     response = client.get(task.url)
     assert response.status_code == 200
     html = response.content.decode()
