@@ -3,9 +3,10 @@
 `demo_seed()` builds two tutors who are separate tenants, each with three students whose
 names are the same across the tenants (so a screen that leaks one tenant's data into the
 other is easy to spot), parents, classrooms, a pending tutor request and a pending family
-invitation, plus an admin and a manager. Every step checks what is already there first, so
-a second run changes nothing. `demo_flush()` removes only the demo accounts (recognised
-by their e-mail domain) and what hangs off them.
+invitation, plus an admin and a manager, and (`courses.demo`) a published course per tutor
+with enrollments, progress and quiz attempts. Every step checks what is already there
+first, so a second run changes nothing. `demo_flush()` removes only the demo accounts
+(recognised by their e-mail domain) and what hangs off them, the demo courses included.
 
 Every demo e-mail ends in `@demo.tutorflow.test` (.test is reserved and never delivered)
 and every demo account shares DEMO_PASSWORD, which is published in the README: never seed
@@ -25,6 +26,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from wagtail.models import Locale, ModelLogEntry, Site
 
+from courses.demo import demo_courses_flush, demo_courses_seed
 from messaging.models import Notification
 
 from . import services
@@ -247,6 +249,7 @@ class FlushReport:
     subjects_removed: list[str] = field(default_factory=list)
     subjects_kept: list[str] = field(default_factory=list)
     log_entries: int = 0
+    courses: Counter = field(default_factory=Counter)
 
     @property
     def users(self) -> int:
@@ -443,6 +446,17 @@ def demo_seed() -> SeedReport:
 
     _home_pages(report)
 
+    demo_courses_seed(
+        admin=admin,
+        students_by_tutor={
+            User.objects.get(email__iexact=spec.user.email): [
+                students[student.key] for student in spec.students
+            ]
+            for spec in TUTORS
+        },
+        report=report,
+    )
+
     Notification.objects.filter(
         recipient__email__iendswith="@" + DEMO_DOMAIN, emailed_at__isnull=True
     ).update(emailed_at=timezone.now())
@@ -453,12 +467,16 @@ def demo_seed() -> SeedReport:
 def demo_flush() -> FlushReport:
     """Delete the demo accounts and everything that cascades from them.
 
-    Audit-log entries about the demo accounts go too. The demo subjects are deleted only
-    when no remaining tutor teaches them (and nothing else protects them); pages are kept,
-    since an editor may have changed them.
+    Audit-log entries about the demo accounts go too, and so do the demo tutors' course
+    sections with every page under them and the learner rows keyed to those pages
+    (`courses.demo.demo_courses_flush`). The demo subjects are deleted only when no
+    remaining tutor teaches them (and nothing else protects them); the home, About and FAQ
+    pages are kept, since an editor may have changed them.
     """
     report = FlushReport()
     users = demo_users()
+    # Before the users go: the demo courses are found through their tutors' sections.
+    report.courses = demo_courses_flush(tutors=users.filter(role=Role.TUTOR))
     report.users_by_role.update(users.values_list("role", flat=True))
     ids = [str(pk) for pk in users.values_list("pk", flat=True)]
     if ids:

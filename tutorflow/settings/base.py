@@ -233,9 +233,22 @@ AVATAR_MAX_UPLOAD_SIZE = 2 * 1024 * 1024
 WAGTAIL_SITE_NAME = "Tutorflow"
 WAGTAILADMIN_BASE_URL = SITE_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# mp4 and webm: lesson videos uploaded as documents (courses.blocks.VideoBlock's file).
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "mp4",
+    "odt",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "webm",
+    "xlsx",
+    "zip",
+]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # room for a lesson video
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILUSERS_PASSWORD_ENABLED = True

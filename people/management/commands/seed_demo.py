@@ -31,11 +31,12 @@ def _quiet_task_logs():
 
 
 class Command(BaseCommand):
-    """Create the demo accounts, links, classrooms and pages, or remove them with --flush."""
+    """Create the demo accounts, links, classrooms, pages and courses, or remove them (--flush)."""
 
     help = (
         "Create demo data (two tutors as separate tenants, their students, parents, "
-        f"classrooms, requests, pages) with e-mails @{demo.DEMO_DOMAIN}. Idempotent. "
+        "classrooms, requests, pages, a published course per tutor with enrollments and "
+        f"progress) with e-mails @{demo.DEMO_DOMAIN}. Idempotent. "
         "--flush removes only the demo data."
     )
 
@@ -89,7 +90,7 @@ class Command(BaseCommand):
     def _flush(self):
         with _quiet_task_logs():
             report = demo.demo_flush()
-        if not report.users and not report.subjects_removed:
+        if not report.users and not report.subjects_removed and not report.courses:
             self.stdout.write(self.style.SUCCESS("No demo data found; nothing removed."))
             return
         roles = ", ".join(f"{n} {role}" for role, n in sorted(report.users_by_role.items()))
@@ -101,6 +102,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {count:>3}  {label} (with them)")
         if report.log_entries:
             self.stdout.write(f"  {report.log_entries:>3}  audit-log entries about them")
+        if report.courses:
+            self.stdout.write("Removed the demo courses:")
+            for label, count in sorted(report.courses.items()):
+                self.stdout.write(f"  {count:>3}  {label}")
         if report.subjects_removed:
             self.stdout.write(f"Removed demo subjects: {', '.join(report.subjects_removed)}.")
         if report.subjects_kept:
