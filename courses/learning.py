@@ -20,15 +20,21 @@ Nothing here ever hands out an answer key: quiz blocks render through
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
 from wagtail.models import Page, Revision
 
 from people.roles import Role
@@ -103,6 +109,33 @@ def learner_course_key(user, page: Page) -> uuid.UUID | None:
         .values_list("course_translation_key", flat=True)
         .first()
     )
+
+
+def _learner_course_key_and_parent(user, page: Page) -> uuid.UUID | None:
+    """`learner_course_key` for the lesson page, fetching its parent (the course) with it.
+
+    One query instead of two: the page template's breadcrumb asks for `page.get_parent()`,
+    which treebeard then answers from the parent cached here.
+    """
+    if not page.pk or len(page.path) <= Page.steplen:
+        return None
+    parents = Page.objects.filter(path=page.path[: -Page.steplen])
+    is_learner = _active(user) and user.role == Role.STUDENT
+    if is_learner:
+        parents = parents.annotate(
+            learning=Exists(
+                CourseEnrollment.objects.filter(
+                    student=user,
+                    status__in=LEARNING_STATUSES,
+                    course_translation_key=OuterRef("translation_key"),
+                )
+            )
+        )
+    parent = parents.first()
+    if parent is None:
+        return None
+    page._cached_parent_obj = parent  # treebeard's own cache of get_parent()
+    return parent.translation_key if is_learner and parent.learning else None
 
 
 def get_learnable_page_for(user, pk) -> tuple[Page, uuid.UUID]:
@@ -277,6 +310,8 @@ class QuizPanel:
     start_url: str = ""
     last_attempt: QuizAttempt | None = None
     last_attempt_url: str = ""
+    #: The open attempt's quiz form, rendered (from the cache) by `_lesson_blocks`.
+    html: str = ""
 
     @property
     def attempts_left(self) -> int | None:
@@ -327,8 +362,8 @@ def lesson_context(request, page: Page) -> dict:
     its panel: the attempt in progress (with ``form_action`` and ``seed`` for the quiz
     form), or a start button while attempts remain, and the last result. Other viewers
     the page is shown to (the owning tutor, staff) get the blocks without learner state.
-    A fixed number of queries: the enrollment, the progress upsert and read, the
-    student's attempts at this page.
+    A fixed number of queries: the course with the enrollment, the progress upsert and
+    read, the student's attempts at this page.
     """
     from courses.services.progress import lesson_view_record
 
@@ -336,7 +371,7 @@ def lesson_context(request, page: Page) -> dict:
     is_preview = bool(getattr(request, "is_preview", False))
     course_key = None
     if page.live and not is_preview:
-        course_key = learner_course_key(user, page)
+        course_key = _learner_course_key_and_parent(user, page)
     learner = course_key is not None
     progress = None
     attempts: list[QuizAttempt] = []
@@ -349,20 +384,106 @@ def lesson_context(request, page: Page) -> dict:
         attempts = list(
             QuizAttempt.objects.filter(student=user, page_translation_key=page.translation_key)
         )
-    blocks = []
-    for child in getattr(page, "body", None) or []:
-        panel = None
-        if child.block_type == "quiz":
-            panel = _quiz_panel(child, page, attempts, learner=learner)
-        blocks.append({"block": child, "quiz": panel})
     return {
         "learner": learner,
         "lesson_progress": progress,
-        "lesson_blocks": blocks,
+        "lesson_blocks": _lesson_blocks(
+            request, page, attempts, learner=learner, cached=page.live and not is_preview
+        ),
         "lesson_complete_url": (
             reverse("courses:lesson_complete", kwargs={"pk": page.pk}) if learner else ""
         ),
     }
+
+
+# ---------------------------------------------------------------------------------------
+# Rendered blocks, cached
+# ---------------------------------------------------------------------------------------
+
+#: Seconds a rendered lesson body stays cached. The keys are content-addressed (a digest
+#: of the body's stored JSON and the language), so an edit, a new revision or another
+#: translation never meets stale HTML; the timeout only bounds how long a change made
+#: outside the body takes to show (an image's file replaced, a linked page moved).
+BODY_CACHE_TIMEOUT = 600
+#: Put where the CSRF token goes in a cached quiz form, and swapped for the viewer's own.
+_CSRF_PLACEHOLDER = "csrf-token-placeholder-of-a-cached-quiz-form"
+
+
+def _body_digest(body) -> str:
+    """A digest of the body's stored JSON and the active language: the cache key's core."""
+    raw = json.dumps(list(body.raw_data), sort_keys=True, cls=DjangoJSONEncoder)
+    return hashlib.md5(
+        f"{translation.get_language()}\n{raw}".encode(), usedforsecurity=False
+    ).hexdigest()
+
+
+def _lesson_blocks(request, page: Page, attempts, *, learner: bool, cached: bool) -> list[dict]:
+    """The body's items for `progress_body.html`: content blocks and quiz panels.
+
+    On a live page (not a preview) the content blocks' HTML is cached per body and
+    language, and an open attempt's quiz form per attempt, which is safe because a
+    student-facing render carries no answer key and nothing of the viewer: content blocks
+    are rendered without the page context, and the quiz form with a placeholder for the
+    CSRF token, swapped for the viewer's own on the way out. Content blocks are then never
+    converted from their stored JSON at all (no image or document look-ups).
+    """
+    body = getattr(page, "body", None)
+    if not body:
+        return []
+    raw = body.raw_data
+    kinds = [raw[index]["type"] for index in range(len(raw))]
+    items = []
+    for index, kind in enumerate(kinds):
+        if kind == "quiz":
+            child = body[index]
+            panel = _quiz_panel(child, page, attempts, learner=learner)
+            items.append({"block": child, "quiz": panel, "html": None})
+        else:
+            items.append({"block": None if cached else body[index], "quiz": None, "html": None})
+    if not cached:
+        return items
+
+    digest = _body_digest(body)
+    content_key = f"courses:lesson-html:v1:{digest}"
+    quiz_keys = {
+        index: f"courses:quiz-html:v1:{digest}:{item['quiz'].block_id}:{item['quiz'].attempt.pk}"
+        for index, item in enumerate(items)
+        if item["quiz"] is not None and item["quiz"].attempt is not None
+    }
+    found = cache.get_many([content_key, *quiz_keys.values()])
+    missing = {}
+    content = found.get(content_key)
+    if content is None:
+        content = [
+            None if kind == "quiz" else str(body[index].render())
+            for index, kind in enumerate(kinds)
+        ]
+        missing[content_key] = content
+    for index, item in enumerate(items):
+        if item["quiz"] is None:
+            item["html"] = mark_safe(content[index])  # noqa: S308 - blocks' own templates
+    if quiz_keys:
+        token_input = f'value="{get_token(request)}"'
+        for index, key in quiz_keys.items():
+            panel = items[index]["quiz"]
+            html = found.get(key)
+            if html is None:
+                html = str(
+                    panel.block.render(
+                        {
+                            "quiz_form_action": panel.form_action,
+                            "quiz_seed": panel.seed,
+                            "csrf_token": _CSRF_PLACEHOLDER,
+                        }
+                    )
+                )
+                missing[key] = html
+            panel.html = mark_safe(  # noqa: S308 - QuizBlock.student_view() only
+                html.replace(f'value="{_CSRF_PLACEHOLDER}"', token_input)
+            )
+    if missing:
+        cache.set_many(missing, BODY_CACHE_TIMEOUT)
+    return items
 
 
 # ---------------------------------------------------------------------------------------
