@@ -370,7 +370,13 @@ def lesson_context(request, page: Page) -> dict:
     user = getattr(request, "user", None)
     is_preview = bool(getattr(request, "is_preview", False))
     course_key = None
-    if page.live and not is_preview:
+    access = getattr(request, "course_item_access", None)
+    if access is not None and access.page_pk == page.pk and access.course is not None:
+        # The gate has just fetched the course and checked the enrolment: reuse both.
+        page._cached_parent_obj = access.course  # treebeard's own cache of get_parent()
+        if access.learner and not is_preview:
+            course_key = access.course.translation_key
+    elif page.live and not is_preview:
         course_key = _learner_course_key_and_parent(user, page)
     learner = course_key is not None
     progress = None

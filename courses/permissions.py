@@ -8,6 +8,8 @@ who owns a section, who may trust a tutor with publishing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
 from wagtail.models import GroupPagePermission, Page
@@ -158,7 +160,54 @@ def can_open_course_item(user, page) -> bool:
     """Whether `user` may open the lesson or task `page`: it is live and its course opens."""
     if not page.live or not _active(user):
         return False
-    return can_open_course(user, course_of(page))
+    return course_item_access(user, page).allowed
+
+
+@dataclass(frozen=True)
+class CourseItemAccess:
+    """The outcome of the course gate for one lesson or task, as the gate decided it.
+
+    `course` is the lesson's course page (None when it has none); `allowed` whether the
+    viewer may open the lesson; `learner` whether they open it as an enrolled student.
+    The gate keeps it on the request, so the lesson's learning context reuses it instead
+    of asking the database again.
+    """
+
+    page_pk: int
+    course: object | None
+    allowed: bool
+    learner: bool
+
+
+def course_item_access(user, page) -> CourseItemAccess:
+    """Decide `can_open_course_item` for a lesson or task, fetching its course with it.
+
+    A student costs one query (the course, with their enrolment as an EXISTS), a tutor two
+    (the course and its section's tutor), staff one.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from .models import CourseEnrollment, CoursePage
+
+    courses = CoursePage.objects.filter(path=_parent_path(page.path))
+    is_student = _active(user) and user.role == Role.STUDENT
+    if is_student:
+        courses = courses.annotate(
+            learning=Exists(
+                CourseEnrollment.objects.filter(
+                    student=user,
+                    status__in=OPEN_ENROLLMENT_STATUSES,
+                    course_translation_key=OuterRef("translation_key"),
+                )
+            )
+        )
+    course = courses.first()
+    if course is None or not course.live or not page.live or not _active(user):
+        return CourseItemAccess(page.pk, course, False, False)
+    if is_student:
+        return CourseItemAccess(page.pk, course, course.learning, course.learning)
+    allowed = _is_staff(user) or is_course_owner(user, course)
+    return CourseItemAccess(page.pk, course, allowed, False)
 
 
 def can_manage_enrollments(user, course) -> bool:

@@ -28,7 +28,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 
 from .models import CourseIndexPage, TutorSectionPage
-from .permissions import can_open_course_item, can_open_document, course_of, is_course_item
+from .permissions import can_open_document, course_item_access, is_course_item
 from .services.moderation import course_workflow_attach
 from .services.sections import ACTION_PUBLISH_GRANTED, ACTION_PUBLISH_REVOKED
 
@@ -89,11 +89,15 @@ def gate_course_items(page, request, serve_args, serve_kwargs):
     course page, which shows the enrol button where they may enrol. Runs before Wagtail's
     own view-restriction check, which still applies on top.
     """
-    if not is_course_item(page) or can_open_course_item(request.user, page):
+    if not is_course_item(page):
+        return None
+    access = course_item_access(request.user, page)
+    if access.allowed:
+        request.course_item_access = access  # reused by courses.learning.lesson_context
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    course = course_of(page)
+    course = access.course
     if course is None or not course.live:
         raise PermissionDenied
     django_messages.info(request, _("Enrol in this course to open its lessons."))
