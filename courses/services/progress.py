@@ -33,9 +33,14 @@ def lesson_view_record(
 ) -> LessonProgress:
     """Record that `student` opened the lesson (first time only) and return its progress.
 
-    Two queries whatever the state: an insert that does nothing when the row exists,
-    and the read of the row.
+    One query on every visit after the first (the read); the first visit adds an insert
+    that does nothing if another request made the row meanwhile, and reads it back.
     """
+    progress = LessonProgress.objects.filter(
+        student=student, lesson_translation_key=lesson_translation_key
+    ).first()
+    if progress is not None:
+        return progress
     LessonProgress.objects.bulk_create(
         [
             LessonProgress(
