@@ -328,3 +328,13 @@ def progress_enrollments(*, students) -> QuerySet[CourseEnrollment]:
         .annotate(items_total=_live_item_count(), items_completed=_completed_count())
         .order_by("student__last_name", "student__first_name", "student_id", "-created_at")
     )
+
+
+def live_catalog():
+    """The live course catalog in the default locale (the first one in the tree), or None."""
+    from wagtail.models import Locale
+
+    from .models import CourseIndexPage
+
+    catalogs = CourseIndexPage.objects.live().order_by("path")
+    return catalogs.filter(locale=Locale.get_default()).first() or catalogs.first()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import enrollment
+from .views import catalog, enrollment
 
 urlpatterns = [
     path("courses/<int:pk>/enroll/", enrollment.SelfEnrollView.as_view(), name="enroll"),
@@ -22,4 +22,5 @@ urlpatterns = [
         name="enrollment_cancel",
     ),
     path("progress/", enrollment.ProgressView.as_view(), name="progress"),
+    path("courses/", catalog.CatalogRedirectView.as_view(), name="catalog"),
 ]

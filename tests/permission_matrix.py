@@ -68,6 +68,7 @@ RULES: list[Rule] = [
     Rule("people:password_reset_complete", "GET", "public", PUBLIC),
     Rule("people:directory", "GET", "public", PUBLIC),
     Rule("people:tutor_detail", "GET", "public", PUBLIC, note="listed tutors only, else 404"),
+    Rule("courses:catalog", "GET", "public", PUBLIC, note="redirects to the live catalog"),
     # Any signed-in user
     Rule("people:logout", "POST", "signed-in", PUBLIC, note="POST only"),
     Rule("people:dashboard", "GET", "signed-in", SIGNED_IN, note="one page per role"),

@@ -18,6 +18,7 @@ shares it.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -272,7 +273,45 @@ class CoursePage(Page):
         return context
 
 
-class LessonPage(Page):
+class QuizTranslationCheckMixin:
+    """Refuse a translation whose quizzes no longer hold together.
+
+    wagtail-localize copies the source's structure and answer keys but does not run the
+    blocks' `clean()` on a translation, so a translated fill-in-the-blanks text that drops
+    a `[[n]]` marker (or options translated to the same text) would be published and
+    leave students unable to answer. `save_revision` runs `full_clean`, so the sync is
+    refused with the error on the body. Only translations are checked here: the editor
+    checks the original (and allows unfinished quizzes in drafts).
+    """
+
+    def clean(self):
+        super().clean()
+        if not self._is_translation():
+            return
+        for child in self.body:
+            if child.block_type != "quiz":
+                continue
+            try:
+                child.block.clean(child.value)
+            except ValidationError as error:
+                raise ValidationError(
+                    {
+                        "body": _("The translation of the quiz “%(title)s” is not valid: %(error)s")
+                        % {"title": child.value.get("title", ""), "error": error}
+                    }
+                ) from error
+
+    def _is_translation(self) -> bool:
+        if not self.translation_key:
+            return False
+        return (
+            Page.objects.filter(translation_key=self.translation_key)
+            .exclude(locale_id=self.locale_id)
+            .exists()
+        )
+
+
+class LessonPage(QuizTranslationCheckMixin, Page):
     """One lesson of a course: a StreamField body of `courses.blocks.LessonBodyBlock`.
 
     Who may open it (enrolled students, the owning tutor, staff) is decided by the
@@ -322,7 +361,7 @@ class TaskKind(models.TextChoices):
     EXAM = "exam", _("Exam")
 
 
-class TaskPage(Page):
+class TaskPage(QuizTranslationCheckMixin, Page):
     """Homework, a writing assignment or an exam: instructions and a StreamField body.
 
     Tutors assign tasks to students or classrooms with a due date (the assignments side);

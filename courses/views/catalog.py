@@ -8,7 +8,9 @@ however many courses or lessons there are.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.urls import reverse
+from django.views.generic import RedirectView
 
 from people.roles import Role
 
@@ -29,6 +31,7 @@ from ..selectors import (
     enrollable_classrooms,
     enrollable_students,
     enrollment_get,
+    live_catalog,
 )
 
 CATALOG_PAGE_SIZE = 20
@@ -85,3 +88,19 @@ def course_context(request, page) -> dict:
             ),
         )
     return context
+
+
+class CatalogRedirectView(RedirectView):
+    """/learn/courses/: the live course catalog in the viewer's language, wherever it lives.
+
+    The navigation links here so that base.html need not look the catalog up on every page.
+    404 while no catalog is published.
+    """
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        catalog = live_catalog()
+        if catalog is None:
+            raise Http404("No course catalog yet.")
+        return catalog.localized.get_url(self.request) or "/"
