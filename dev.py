@@ -168,6 +168,11 @@ def command_test(args: list[str]) -> int:
     # pytest.ini_options selects tutorflow.settings.test; a stray value must not win.
     env.pop("DJANGO_SETTINGS_MODULE", None)
     say(f"running the test suite on {database_label(env)}")
+    if not any(
+        a in ("-n", "--numprocesses") or a.startswith(("-n", "--numprocesses=")) for a in args
+    ):
+        # One worker per core (pytest-xdist): the suite runs twice in every CI.
+        args = ["-n", "auto", *args]
     code = run([python, "-m", "pytest", *args], env)
     if code == PYTEST_NO_TESTS:
         say("pytest collected no tests: that is a failure, not a pass.")
