@@ -273,16 +273,35 @@ class CoursePage(Page):
         return context
 
 
-class QuizTranslationCheckMixin:
-    """Refuse a translation whose quizzes no longer hold together.
+class CourseItemMixin:
+    """What lessons and tasks share: a place under a course, learner context, no sitemap
+        entry, and a check that a translation's quizzes still hold together.
 
+        Learner context: `get_context` adds the learner's state (progress, quiz panels) from
+        `courses.learning.lesson_context`. Sitemap: lessons and tasks open only to enrolled
+        students (`courses.permissions`), so they list no URL.
+
+        Translations:
     wagtail-localize copies the source's structure and answer keys but does not run the
-    blocks' `clean()` on a translation, so a translated fill-in-the-blanks text that drops
-    a `[[n]]` marker (or options translated to the same text) would be published and
-    leave students unable to answer. `save_revision` runs `full_clean`, so the sync is
-    refused with the error on the body. Only translations are checked here: the editor
-    checks the original (and allows unfinished quizzes in drafts).
+        blocks' `clean()` on a translation, so a translated fill-in-the-blanks text that drops
+        a `[[n]]` marker (or options translated to the same text) would be published and
+        leave students unable to answer. `save_revision` runs `full_clean`, so the sync is
+        refused with the error on the body. Only translations are checked here: the editor
+        checks the original (and allows unfinished quizzes in drafts).
     """
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    def get_sitemap_urls(self, request=None):
+        return []
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.learning import lesson_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_context(request, self))
+        return context
 
     def clean(self):
         super().clean()
@@ -311,7 +330,7 @@ class QuizTranslationCheckMixin:
         )
 
 
-class LessonPage(QuizTranslationCheckMixin, Page):
+class LessonPage(CourseItemMixin, Page):
     """One lesson of a course: a StreamField body of `courses.blocks.LessonBodyBlock`.
 
     Who may open it (enrolled students, the owning tutor, staff) is decided by the
@@ -333,21 +352,6 @@ class LessonPage(QuizTranslationCheckMixin, Page):
         index.SearchField("body"),
     ]
 
-    parent_page_types = ["courses.CoursePage"]
-    subpage_types: list[str] = []
-
-    def get_sitemap_urls(self, request=None):
-        """Never in the sitemap: lessons open only to enrolled students (courses.permissions)."""
-        return []
-
-    def get_context(self, request, *args, **kwargs):
-        """Adds the learner's state (progress, quiz panels): `courses.learning.lesson_context`."""
-        from courses.learning import lesson_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_context(request, self))
-        return context
-
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
@@ -361,7 +365,7 @@ class TaskKind(models.TextChoices):
     EXAM = "exam", _("Exam")
 
 
-class TaskPage(QuizTranslationCheckMixin, Page):
+class TaskPage(CourseItemMixin, Page):
     """Homework, a writing assignment or an exam: instructions and a StreamField body.
 
     Tutors assign tasks to students or classrooms with a due date (the assignments side);
@@ -389,21 +393,6 @@ class TaskPage(QuizTranslationCheckMixin, Page):
         index.SearchField("body"),
         index.FilterField("kind"),
     ]
-
-    parent_page_types = ["courses.CoursePage"]
-    subpage_types: list[str] = []
-
-    def get_sitemap_urls(self, request=None):
-        """Never in the sitemap: lessons open only to enrolled students (courses.permissions)."""
-        return []
-
-    def get_context(self, request, *args, **kwargs):
-        """Adds the learner's state (progress, quiz panels): `courses.learning.lesson_context`."""
-        from courses.learning import lesson_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_context(request, self))
-        return context
 
     class Meta:
         verbose_name = _("task")
