@@ -11,8 +11,8 @@ The access helpers here answer the learning views: "may this student learn this 
 translation of the course counts) and "may this user see this attempt" (404 both for a
 missing attempt and for one that is not theirs).
 
-`course_progress()` and `resume_lesson_for()` are for the course page: per-lesson state,
-a percentage, and where the student should pick up.
+The course page's per-lesson state, percentage and "continue" link come from
+`courses.selectors.course_progress`.
 
 Nothing here ever hands out an answer key: quiz blocks render through
 `QuizBlock.student_view`, and results through `courses.grading.review_payload`.
@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.urls import reverse
@@ -41,14 +41,13 @@ from people.roles import Role
 
 from .models import (
     AttemptStatus,
-    CourseEnrollment,
     EnrollmentStatus,
     LessonPage,
-    LessonProgress,
     QuizAttempt,
     TaskPage,
     TutorSectionPage,
 )
+from .permissions import course_item_access
 
 #: Enrollments that open a course's lessons. A completed course stays open for review.
 LEARNING_STATUSES = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
@@ -80,62 +79,14 @@ def _is_staff(user) -> bool:
 # ---------------------------------------------------------------------------------------
 
 
-def _parent_key_query(page: Page):
-    """The translation key of `page`'s parent (the course), as a one-row subquery."""
-    return Page.objects.filter(path=page.path[: -Page.steplen]).values("translation_key")[:1]
-
-
 def learner_course_key(user, page: Page) -> uuid.UUID | None:
     """The course translation key through which `user` learns `page`, or None.
 
-    A student learns a lesson or task when they hold an active or completed enrollment
-    whose course translation key is the lesson's parent course's: one query. Only
-    students learn (tutors, staff and parents may view, but record no progress).
-    `courses.permissions` does not (yet) offer this check, hence it lives here.
+    Only enrolled students learn (tutors, staff and parents may view, but record no
+    progress). The rule is `courses.permissions.course_item_access`, the gate's own.
     """
-    if (
-        not _active(user)
-        or user.role != Role.STUDENT
-        or not page.pk
-        or len(page.path) <= Page.steplen
-    ):
-        return None
-    return (
-        CourseEnrollment.objects.filter(
-            student=user,
-            status__in=LEARNING_STATUSES,
-            course_translation_key=Subquery(_parent_key_query(page)),
-        )
-        .values_list("course_translation_key", flat=True)
-        .first()
-    )
-
-
-def _learner_course_key_and_parent(user, page: Page) -> uuid.UUID | None:
-    """`learner_course_key` for the lesson page, fetching its parent (the course) with it.
-
-    One query instead of two: the page template's breadcrumb asks for `page.get_parent()`,
-    which treebeard then answers from the parent cached here.
-    """
-    if not page.pk or len(page.path) <= Page.steplen:
-        return None
-    parents = Page.objects.filter(path=page.path[: -Page.steplen])
-    is_learner = _active(user) and user.role == Role.STUDENT
-    if is_learner:
-        parents = parents.annotate(
-            learning=Exists(
-                CourseEnrollment.objects.filter(
-                    student=user,
-                    status__in=LEARNING_STATUSES,
-                    course_translation_key=OuterRef("translation_key"),
-                )
-            )
-        )
-    parent = parents.first()
-    if parent is None:
-        return None
-    page._cached_parent_obj = parent  # treebeard's own cache of get_parent()
-    return parent.translation_key if is_learner and parent.learning else None
+    access = course_item_access(user, page)
+    return access.course.translation_key if access.learner else None
 
 
 def get_learnable_page_for(user, pk) -> tuple[Page, uuid.UUID]:
@@ -370,14 +321,15 @@ def lesson_context(request, page: Page) -> dict:
     user = getattr(request, "user", None)
     is_preview = bool(getattr(request, "is_preview", False))
     course_key = None
-    access = getattr(request, "course_item_access", None)
-    if access is not None and access.page_pk == page.pk and access.course is not None:
-        # The gate has just fetched the course and checked the enrolment: reuse both.
-        page._cached_parent_obj = access.course  # treebeard's own cache of get_parent()
-        if access.learner and not is_preview:
+    if page.live and not is_preview:
+        access = getattr(request, "course_item_access", None)
+        if access is None or access.page_pk != page.pk:
+            access = course_item_access(user, page)
+        # The gate has usually fetched the course and checked the enrolment already.
+        if access.course is not None:
+            page._cached_parent_obj = access.course  # treebeard's own cache of get_parent()
+        if access.learner:
             course_key = access.course.translation_key
-    elif page.live and not is_preview:
-        course_key = _learner_course_key_and_parent(user, page)
     learner = course_key is not None
     progress = None
     attempts: list[QuizAttempt] = []
@@ -490,57 +442,3 @@ def _lesson_blocks(request, page: Page, attempts, *, learner: bool, cached: bool
     if missing:
         cache.set_many(missing, BODY_CACHE_TIMEOUT)
     return items
-
-
-# ---------------------------------------------------------------------------------------
-# The course page: progress and "resume"
-# ---------------------------------------------------------------------------------------
-
-
-def _course_items(course: Page) -> QuerySet[Page]:
-    return course.get_children().live().type(LessonPage, TaskPage).order_by("path")
-
-
-def course_progress(student, course: Page) -> dict:
-    """Per-lesson state and percent complete of `student` in `course` (two queries).
-
-    Returns ``{"states": {lesson translation_key: LessonState}, "percent": int,
-    "completed": int, "total": int}`` over the course's live lessons and tasks in this
-    locale; progress is keyed by translation key, so it is the same in every translation.
-    """
-    keys = list(_course_items(course).values_list("translation_key", flat=True))
-    states = dict.fromkeys(keys, LessonState.NOT_STARTED)
-    if _active(student) and keys:
-        rows = LessonProgress.objects.filter(
-            student=student, lesson_translation_key__in=keys
-        ).values_list("lesson_translation_key", "completed_at")
-        for key, completed_at in rows:
-            states[key] = LessonState.COMPLETED if completed_at else LessonState.VIEWED
-    completed = sum(1 for state in states.values() if state == LessonState.COMPLETED)
-    total = len(keys)
-    return {
-        "states": states,
-        "percent": round(completed * 100 / total) if total else 0,
-        "completed": completed,
-        "total": total,
-    }
-
-
-def resume_lesson_for(student, course: Page) -> Page | None:
-    """Where `student` picks up `course`: its first live lesson or task not completed yet.
-
-    None when every lesson is completed (or the course has none). Two queries.
-    """
-    items = list(_course_items(course))
-    if not items:
-        return None
-    done = set()
-    if _active(student):
-        done = set(
-            LessonProgress.objects.filter(
-                student=student,
-                lesson_translation_key__in=[item.translation_key for item in items],
-                completed_at__isnull=False,
-            ).values_list("lesson_translation_key", flat=True)
-        )
-    return next((item for item in items if item.translation_key not in done), None)

@@ -16,7 +16,7 @@ from wagtail.models import GroupPagePermission, Page
 
 from people.roles import Role
 
-from .models import TutorSectionPage
+from .models import EnrollmentStatus, TutorSectionPage
 
 
 def _active(user) -> bool:
@@ -85,8 +85,9 @@ def _section_groups(tutor) -> QuerySet:
 #     parents (ADMIN_AREA_ROLES); Wagtail's own routing answers 404 for unpublished pages.
 # Tests for each route: tests/courses/test_gating.py and tests/courses/test_api.py.
 
-#: Enrolment statuses that open a course's lessons and tasks.
-OPEN_ENROLLMENT_STATUSES = ("active", "completed")
+#: Enrolment statuses that open a course's lessons and tasks (a completed course stays
+#: open for review). The one definition: courses.learning uses it too.
+OPEN_ENROLLMENT_STATUSES = (EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED)
 
 
 def _is_staff(user) -> bool:
