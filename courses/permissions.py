@@ -127,38 +127,12 @@ def is_course_owner(user, course) -> bool:
     return _active(user) and user.role == Role.TUTOR and course_tutor_id(course) == user.pk
 
 
-def has_open_enrollment(user, course) -> bool:
-    """Whether `user` has an active or completed enrolment in `course`, in any translation."""
-    from .models import CourseEnrollment
-
-    if not _active(user):
-        return False
-    return CourseEnrollment.objects.filter(
-        student=user,
-        course_translation_key=course.translation_key,
-        status__in=OPEN_ENROLLMENT_STATUSES,
-    ).exists()
-
-
-def can_open_course(user, course) -> bool:
-    """Whether `user` may open the lessons and tasks of `course` (a live course).
+def can_open_course_item(user, page) -> bool:
+    """Whether `user` may open the lesson or task `page` (live, in a live course).
 
     Enrolled students (active or completed, any translation of the course), the tutor who
     owns it, managers and admins. Parents get their child's progress, not the content.
     """
-    if course is None or not course.live or not _active(user):
-        return False
-    if _is_staff(user):
-        return True
-    if user.role == Role.TUTOR:
-        return is_course_owner(user, course)
-    if user.role == Role.STUDENT:
-        return has_open_enrollment(user, course)
-    return False
-
-
-def can_open_course_item(user, page) -> bool:
-    """Whether `user` may open the lesson or task `page`: it is live and its course opens."""
     if not page.live or not _active(user):
         return False
     return course_item_access(user, page).allowed

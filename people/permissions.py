@@ -46,11 +46,6 @@ def students_visible_to(user) -> QuerySet[User]:
     return students.none()
 
 
-def can_view_student(user, student: User) -> bool:
-    """Whether `user` may see `student`'s profile and, later, progress and schedule."""
-    return students_visible_to(user).filter(pk=student.pk).exists()
-
-
 def get_student_for(user, pk) -> User:
     """The student with id `pk` if the user may see them; 404 otherwise (missing or not theirs)."""
     try:

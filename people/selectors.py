@@ -285,20 +285,6 @@ def incoming_requests(tutor: User) -> QuerySet[TutorStudent]:
     )
 
 
-def student_tutor_links(student: User) -> QuerySet[TutorStudent]:
-    """A student's pending and active links, with each tutor and profile loaded."""
-    return (
-        TutorStudent.objects.filter(student=student, status__in=TutorStudent.OPEN_STATUSES)
-        .select_related("tutor", "tutor__tutor_profile")
-        .order_by("status", "tutor__last_name", "tutor__first_name")
-    )
-
-
-def link_history_for(user) -> QuerySet[TutorStudent]:
-    """Every link the viewer is a party to (or may see), newest first."""
-    return tutor_links_visible_to(user).select_related("tutor", "student").order_by("-created_at")
-
-
 def classrooms_for(user) -> QuerySet[Classroom]:
     """The viewer's classrooms with a member count, by name.
 
