@@ -98,26 +98,22 @@ def can_request_tutor(user, tutor: User) -> bool:
 
 
 def can_answer_request(user, link: TutorStudent) -> bool:
-    """Only the tutor who was asked answers a pending request."""
-    return (
-        _active(user) and link.status == TutorStudent.Status.REQUESTED and link.tutor_id == user.pk
-    )
+    """Only the tutor who was asked answers a request.
+
+    Who may act, not whether the request is still pending: the service checks the state
+    under a row lock, so a second answer is a conflict (409), not a refusal (403).
+    """
+    return _active(user) and link.tutor_id == user.pk
 
 
 def can_withdraw_request(user, link: TutorStudent) -> bool:
-    """The student who asked may withdraw a request that is still pending."""
-    return (
-        _active(user)
-        and link.status == TutorStudent.Status.REQUESTED
-        and link.student_id == user.pk
-    )
+    """The student who asked may withdraw their request (while pending: the service checks)."""
+    return _active(user) and link.student_id == user.pk
 
 
 def can_end_link(user, link: TutorStudent) -> bool:
-    """Either side of an active link may end it; so may school staff."""
-    if not _active(user) or link.status != TutorStudent.Status.ACTIVE:
-        return False
-    return user.pk in (link.tutor_id, link.student_id) or is_school_staff(user)
+    """Either side of a link may end it; so may school staff (while active: the service checks)."""
+    return _active(user) and (user.pk in (link.tutor_id, link.student_id) or is_school_staff(user))
 
 
 # --- classrooms ------------------------------------------------------------------------------

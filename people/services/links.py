@@ -20,7 +20,6 @@ from ..permissions import (
     can_end_link,
     can_request_tutor,
     can_withdraw_request,
-    is_school_staff,
 )
 
 
@@ -65,10 +64,6 @@ def tutor_request_create(*, student: User, tutor: User, message: str = "") -> Tu
 
 def _answer(link: TutorStudent, by: User, status: str) -> TutorStudent:
     if not can_answer_request(by, link):
-        # The asked tutor answering twice (a double click, a stale page) is a conflict,
-        # not a permission problem: can_answer_request also checks the status.
-        if link.tutor_id == by.pk and link.status != TutorStudent.Status.REQUESTED:
-            raise ValidationError(_("This request has already been answered."), code="conflict")
         raise PermissionDenied(_("Only the tutor who was asked can answer this request."))
     with transaction.atomic():
         locked = TutorStudent.objects.select_for_update().get(pk=link.pk)
@@ -112,8 +107,6 @@ def tutor_request_decline(*, link: TutorStudent, by: User) -> TutorStudent:
 def tutor_request_withdraw(*, link: TutorStudent, by: User) -> TutorStudent:
     """The student withdraws a request the tutor has not answered yet."""
     if not can_withdraw_request(by, link):
-        if link.student_id == by.pk and link.status != TutorStudent.Status.REQUESTED:
-            raise ValidationError(_("This request has already been answered."), code="conflict")
         raise PermissionDenied(_("Only the student who asked can withdraw a pending request."))
     locked = TutorStudent.objects.select_for_update().get(pk=link.pk)
     if locked.status != TutorStudent.Status.REQUESTED:
@@ -129,10 +122,6 @@ def tutor_request_withdraw(*, link: TutorStudent, by: User) -> TutorStudent:
 def tutor_link_end(*, link: TutorStudent, by: User) -> TutorStudent:
     """End an active link (either side or staff). The student leaves the tutor's classrooms."""
     if not can_end_link(by, link):
-        if link.status != TutorStudent.Status.ACTIVE and (
-            by.pk in (link.tutor_id, link.student_id) or is_school_staff(by)
-        ):
-            raise ValidationError(_("This link is no longer active."), code="conflict")
         raise PermissionDenied(_("You cannot end this tutoring link."))
     locked = TutorStudent.objects.select_for_update().get(pk=link.pk)
     if locked.status != TutorStudent.Status.ACTIVE:
