@@ -176,11 +176,13 @@ def get_family_invitation_for(user, pk) -> GuardianshipInvitation:
 
 
 def can_answer_family_invitation(user, invitation: GuardianshipInvitation) -> bool:
-    """Only the invited child answers, and only while the invitation is pending."""
+    """Only the invited student answers (while pending: the service checks, so a second
+    answer is a conflict, not a refusal)."""
     return (
         _active(user)
+        and user.role == Role.STUDENT
+        and invitation.student_id is not None
         and invitation.student_id == user.pk
-        and invitation.status == GuardianshipInvitation.Status.PENDING
     )
 
 

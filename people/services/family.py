@@ -14,7 +14,7 @@ from messaging.services import notify
 
 from .. import audit
 from ..models import Guardianship, GuardianshipInvitation, User
-from ..permissions import can_link_guardians
+from ..permissions import can_answer_family_invitation, can_link_guardians
 from ..roles import Role
 
 
@@ -101,7 +101,7 @@ def family_invitation_answer(
     parent) raises ValidationError(code="conflict") and changes nothing. On acceptance the
     parent is notified; accepting is idempotent towards an existing guardianship.
     """
-    if not _is_invited_child(by, invitation):
+    if not can_answer_family_invitation(by, invitation):
         raise PermissionDenied(_("Only the invited student can answer this invitation."))
     locked = GuardianshipInvitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.status != GuardianshipInvitation.Status.PENDING:
@@ -125,20 +125,6 @@ def family_invitation_answer(
             link=reverse("people:family"),
         )
     return locked
-
-
-def _is_invited_child(user: User, invitation: GuardianshipInvitation) -> bool:
-    """Whether `user` is the active student the invitation is addressed to.
-
-    Unlike permissions.can_answer_family_invitation this ignores the status, so that a
-    second answer is reported as a conflict (409) rather than as forbidden (403).
-    """
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.STUDENT
-        and invitation.student_id == user.pk
-    )
 
 
 @transaction.atomic
