@@ -446,6 +446,27 @@ THIRD_PARTY_PREFIXES = {
     "": "Wagtail page serving: published, unrestricted pages only",
 }
 
+#: Areas keep their rows in their own module under tests/matrix/. Each defines `RULES`
+#: (a list of Rule) and may define `objects(actors) -> dict` (the objects of its OWN rows,
+#: owned by tenant A), `kwargs(name, world) -> dict | None` and
+#: `post_data(name, world) -> dict | None` for URLs that need more than the scope's ids.
+AREA_MODULES = (
+    "tests.matrix.assignments",
+    "tests.matrix.helprequests",
+    "tests.matrix.rewards",
+    "tests.matrix.scheduling",
+)
+
+
+def areas() -> list:
+    import importlib
+
+    return [importlib.import_module(name) for name in AREA_MODULES]
+
+
+for _area in areas():
+    RULES += _area.RULES
+
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
 
 SYMBOLS = {OK: "✓", LOGIN: "sign-in", ADMIN_LOGIN: "admin sign-in", DENIED: "403", OWN: "own"}

@@ -22,6 +22,7 @@ from tests.permission_matrix import (
     RULES,
     RULES_BY_NAME,
     THIRD_PARTY_PREFIXES,
+    areas,
     learning_objects,
     markdown_rows,
 )
@@ -136,6 +137,9 @@ def world(db):
         "enrollable_student": enrollable,
     }
     world["objects"].update(learning_objects(world["actors"]))
+    for area in areas():
+        if hasattr(area, "objects"):
+            world["objects"].update(area.objects(world["actors"]))
     return world
 
 
@@ -162,7 +166,19 @@ ROLE_ACTOR = {
 }
 
 
+def _from_areas(hook: str, rule, world):
+    for area in areas():
+        if hasattr(area, hook):
+            answer = getattr(area, hook)(rule.name, world)
+            if answer is not None:
+                return answer
+    return None
+
+
 def _kwargs_for(rule, world) -> dict:
+    answer = _from_areas("kwargs", rule, world)
+    if answer is not None:
+        return answer
     if rule.scope:
         return dict(world["objects"][rule.scope])
     if rule.name in ("people:tutor_detail", "people:tutor_request"):
@@ -173,6 +189,9 @@ def _kwargs_for(rule, world) -> dict:
 
 
 def _post_data(rule, world) -> dict:
+    answer = _from_areas("post_data", rule, world)
+    if answer is not None:
+        return answer
     if rule.name == "set_language":
         return {"language": "uk", "next": "/"}
     if rule.name == "people:family_invite":

@@ -20,6 +20,11 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("messaging.urls")),
     path("learn/", include("courses.urls")),
+    path("assignments/", include("courses.assignments.urls")),
+    path("help/", include("courses.helprequests.urls")),
+    path("rewards/", include("courses.rewards.urls")),
+    # Calendar pages under schedule/, the JSON API under api/lessons/ (scheduling.urls).
+    path("", include("scheduling.urls")),
     path("api/v2/", include("courses.api")),
 ]
 

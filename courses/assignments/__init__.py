@@ -1,0 +1,1 @@
+"""Homework: assignments, submissions, grading history, adaptive rules and the gradebook."""

@@ -1,0 +1,5 @@
+"""URLs of the Assignments app."""
+
+app_name = "assignments"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Help requests: homework, writing and exam help, from request to delivery."""

@@ -1,0 +1,1 @@
+"""Models of the Help requests app."""

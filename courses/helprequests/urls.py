@@ -1,0 +1,5 @@
+"""URLs of the Help requests app."""
+
+app_name = "helprequests"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Gamification: points and coins ledgers, the shop of profile items, leaderboards."""

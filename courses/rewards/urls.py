@@ -1,0 +1,5 @@
+"""URLs of the Rewards app."""
+
+app_name = "rewards"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Scheduling: lessons with a time, recurring series, availability and booking, reminders, iCal."""

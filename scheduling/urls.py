@@ -1,0 +1,5 @@
+"""URLs of the Scheduling app."""
+
+app_name = "scheduling"
+
+urlpatterns: list = []
