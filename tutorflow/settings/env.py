@@ -69,3 +69,9 @@ AWS_ACCESS_KEY_ID = get("AWS_ACCESS_KEY_ID")
 AWS_SECRET_ACCESS_KEY = get("AWS_SECRET_ACCESS_KEY")
 SQLITE_PATH = get("SQLITE_PATH")
 TEST_SQLITE_PATH = get("TEST_SQLITE_PATH")
+# Meeting links for online lessons: "jitsi" (a Jitsi Meet room with an unguessable name per
+# lesson, no API call) or "fixed" (each tutor's own fixed link from their schedule policy).
+SCHEDULING_MEETING_LINKS = get("SCHEDULING_MEETING_LINKS", "jitsi")
+SCHEDULING_JITSI_BASE_URL = get("SCHEDULING_JITSI_BASE_URL", "https://meet.jit.si/")
+# Uploads to assignments and help requests: the largest file accepted, in megabytes.
+UPLOAD_MAX_MB = get_int("UPLOAD_MAX_MB", 20)
