@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import LessonProgress
+from courses.signals import lesson_completed
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,14 @@ def lesson_complete(
         progress = LessonProgress.objects.get(
             student=student, lesson_translation_key=lesson_translation_key
         )
+        if updated:
+            lesson_completed.send(
+                sender=LessonProgress,
+                student=student,
+                lesson_translation_key=lesson_translation_key,
+                course_translation_key=course_translation_key,
+                completed_at=now,
+            )
     if updated:
         logger.info("student %s completed lesson %s", student.pk, lesson_translation_key)
     return progress

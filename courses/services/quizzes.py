@@ -43,6 +43,7 @@ from courses.learning import (
 )
 from courses.models import AttemptStatus, QuizAttempt
 from courses.services.progress import lesson_complete
+from courses.signals import quiz_attempt_graded
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +56,16 @@ def _close_expired(attempt: QuizAttempt, quiz_value, *, now: datetime) -> None:
     """Close an open attempt whose time ran out: graded as if nothing was answered."""
     result = grade_quiz(quiz_value, {})
     deadline = attempt_deadline(attempt, quiz_value) or now
-    QuizAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
+    closed = QuizAttempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
         status=AttemptStatus.GRADED,
         submitted_at=min(deadline, now),
         answers={},
         result=result.to_dict(),
         score=result.points_awarded,
     )
+    if closed:
+        attempt.refresh_from_db()
+        quiz_attempt_graded.send(sender=QuizAttempt, attempt=attempt)
     logger.info("quiz attempt %s closed: time limit passed", attempt.pk)
 
 
@@ -174,6 +178,9 @@ def quiz_attempt_submit(
         )
         if not updated:
             raise _conflict(gettext("This attempt was already submitted; its first grade stands."))
+        if status == AttemptStatus.GRADED:
+            locked.refresh_from_db()
+            quiz_attempt_graded.send(sender=QuizAttempt, attempt=locked)
         if result.is_final and result.passed:
             lesson_complete(
                 student=locked.student,
@@ -208,6 +215,8 @@ def essay_grade(
         locked.status = AttemptStatus.GRADED if result.is_final else AttemptStatus.NEEDS_GRADING
         locked.full_clean(exclude=["student", "revision"])
         locked.save(update_fields=["result", "score", "status"])
+        if result.is_final:
+            quiz_attempt_graded.send(sender=QuizAttempt, attempt=locked)
         if result.is_final and result.passed:
             page = Page.objects.filter(pk=locked.revision.object_id).first()
             course_key = (
