@@ -451,7 +451,9 @@ THIRD_PARTY_PREFIXES = {
 #: owned by tenant A), `kwargs(name, world) -> dict | None` and
 #: `post_data(name, world) -> dict | None` for URLs that need more than the scope's ids.
 AREA_MODULES = (
+    "tests.matrix.adaptive",
     "tests.matrix.assignments",
+    "tests.matrix.gradebook",
     "tests.matrix.helprequests",
     "tests.matrix.rewards",
     "tests.matrix.scheduling",

@@ -23,6 +23,8 @@ urlpatterns = [
     path("assignments/", include("courses.assignments.urls")),
     path("help/", include("courses.helprequests.urls")),
     path("rewards/", include("courses.rewards.urls")),
+    path("gradebook/", include("courses.gradebook.urls")),
+    path("adaptive/", include("courses.adaptive.urls")),
     # Calendar pages under schedule/, the JSON API under api/lessons/ (scheduling.urls).
     path("", include("scheduling.urls")),
     path("api/v2/", include("courses.api")),

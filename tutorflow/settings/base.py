@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "courses.assignments",
     "courses.helprequests",
     "courses.rewards",
+    "courses.gradebook",
+    "courses.adaptive",
     "scheduling",
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -1,0 +1,5 @@
+"""URLs of the Adaptive rules app."""
+
+app_name = "adaptive"
+
+urlpatterns: list = []

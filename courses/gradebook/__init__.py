@@ -1,0 +1,1 @@
+"""The gradebook: every graded item per course and student, grids and CSV export."""

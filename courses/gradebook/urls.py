@@ -1,0 +1,5 @@
+"""URLs of the Gradebook app."""
+
+app_name = "gradebook"
+
+urlpatterns: list = []

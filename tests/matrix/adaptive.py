@@ -1,0 +1,11 @@
+"""Permission-matrix rows: adaptive rules of a tutor's courses (courses.adaptive).
+
+See tests/permission_matrix.py for the expectations (OK, LOGIN, DENIED, OWN) and how
+`objects`, `kwargs` and `post_data` are used.
+"""
+
+from __future__ import annotations
+
+from tests.permission_matrix import Rule  # noqa: F401
+
+RULES: list[Rule] = []
