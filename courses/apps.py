@@ -19,7 +19,10 @@ class CoursesConfig(AppConfig):
         """
         from wagtail.signals import copy_for_translation_done, workflow_approved, workflow_rejected
 
+        from .dashboard import register_panels
         from .services import moderation, sections
+
+        register_panels()
 
         workflow_approved.connect(
             moderation.on_workflow_approved, dispatch_uid="courses.workflow_approved"

@@ -13,11 +13,14 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.log_actions import LogFormatter
 
 from . import admin_views, audit
+from .dashboard import panels_for
 from .permissions import is_school_staff
 from .roles import Role
+from .selectors import school_counts
 
 app_name = "people_admin"
 
@@ -161,3 +164,28 @@ def register_people_log_actions(actions):
             "PeopleLogFormatter", (PeopleLogFormatter,), {"action": action, "label": label}
         )
         actions.register_action(action)(formatter)
+
+
+class SchoolOverviewPanel(Component):
+    """The staff dashboard's panels (people.dashboard) on the Wagtail admin's home page.
+
+    Managers and admins see the same school overview here as on their site dashboard:
+    counts that matter, content awaiting moderation, students without a tutor, new help
+    requests, each from the app that owns it.
+    """
+
+    name = "school_overview"
+    order = 50
+    template_name = "people/admin/school_overview.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        return {"panels": panels_for(self.user), "counts": school_counts()}
+
+
+@hooks.register("construct_homepage_panels")
+def add_school_overview(request, panels):
+    if request.user.role in (Role.MANAGER, Role.ADMIN):
+        panels.append(SchoolOverviewPanel(request.user))

@@ -21,6 +21,7 @@ from people.models import Guardianship, User
 from people.roles import Role
 from people.views.mixins import RoleRequiredMixin, error_response, service_call
 
+from ..charts import attach_progress_charts
 from ..forms import EnrollClassroomForm, EnrollStudentsForm
 from ..permissions import (
     course_tutor_id,
@@ -158,6 +159,8 @@ class ProgressView(RoleRequiredMixin, TemplateView):
         else:
             students = User.objects.filter(pk=user.pk)
         enrollments = progress_enrollments(students=students)
-        context["enrollments"] = Paginator(enrollments, 25).get_page(self.request.GET.get("page"))
+        page = Paginator(enrollments, 25).get_page(self.request.GET.get("page"))
+        attach_progress_charts(page.object_list)
+        context["enrollments"] = page
         context["is_parent"] = user.role == Role.PARENT
         return context

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.views.generic import TemplateView
 
+from ..dashboard import head, panels_for
 from ..models import GuardianshipInvitation
 from ..roles import Role
 from ..selectors import (
@@ -23,15 +24,6 @@ from ..selectors import (
     tutor_students,
 )
 from .mixins import RoleRequiredMixin
-
-#: How many rows each dashboard list shows before "see all".
-DASHBOARD_LIST_SIZE = 10
-
-
-def head(queryset, size: int = DASHBOARD_LIST_SIZE) -> dict:
-    """The first `size` rows and whether there are more, in one query (no COUNT)."""
-    rows = list(queryset[: size + 1])
-    return {"rows": rows[:size], "more": len(rows) > size}
 
 
 class DashboardView(RoleRequiredMixin, TemplateView):
@@ -58,6 +50,7 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             Role.ADMIN: self.staff_context,
         }
         context.update(builders[Role(user.role)](user))
+        context["panels"] = panels_for(user)
         return context
 
     @staticmethod

@@ -32,16 +32,22 @@ DIRECTORY_QUERIES = 8
 TUTOR_STUDENT_LIST_QUERIES = STAFF_BASE + 2  # 9
 #: /students/ for a manager: the base, the count, the page, and each student's tutors.
 STAFF_STUDENT_LIST_QUERIES = STAFF_BASE + 3  # 10
-#: /dashboard/ for a tutor: the base, request count and head, student count, classrooms.
-TUTOR_DASHBOARD_QUERIES = STAFF_BASE + 4  # 11
+#: /dashboard/ for a tutor: the base, request count and head, student count, classrooms;
+#: the courses panel (essays, students with activity, their enrolments, section, courses)
+#: and the unread notifications.
+TUTOR_DASHBOARD_QUERIES = STAFF_BASE + 4 + 5 + 1  # 17
 #: /requests/ for a tutor: the base and three paginated sections (count and page each).
 TUTOR_REQUESTS_QUERIES = STAFF_BASE + 6  # 13
-#: /dashboard/ for a student: tutors, pending requests, classrooms, family invitations.
-STUDENT_DASHBOARD_QUERIES = SIGNED_IN_BASE + 4  # 9
-#: /dashboard/ for a parent: children (with profiles) and their tutors, invitations sent.
-PARENT_DASHBOARD_QUERIES = SIGNED_IN_BASE + 3  # 8
-#: /dashboard/ for a manager: two head counts and the oldest pending requests.
-MANAGER_DASHBOARD_QUERIES = STAFF_BASE + 3  # 10
+#: /dashboard/ for a student: tutors, pending requests, classrooms, family invitations;
+#: courses with progress (no enrolment here, so no completion query) and unread
+#: notifications.
+STUDENT_DASHBOARD_QUERIES = SIGNED_IN_BASE + 4 + 1 + 1  # 11
+#: /dashboard/ for a parent: children (with profiles) and their tutors, invitations sent;
+#: the children's courses and unread notifications.
+PARENT_DASHBOARD_QUERIES = SIGNED_IN_BASE + 3 + 1 + 1  # 10
+#: /dashboard/ for a manager: two head counts and the oldest pending requests; content
+#: awaiting moderation and students without a tutor (count and head each).
+MANAGER_DASHBOARD_QUERIES = STAFF_BASE + 3 + 4  # 14
 
 
 def measure(client, url, django_assert_num_queries, expected):

@@ -1,0 +1,129 @@
+"""The dashboards' panels contributed by the apps (people.dashboard), on the site and in the
+Wagtail admin, with their scoping and query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from courses.services.progress import lesson_complete, lesson_view_record
+from courses.services.sections import tutor_section_ensure
+from people.dashboard import panels_for
+from tests import factories
+from tests.courses.learning_world import enroll, make_course
+
+DASHBOARD = reverse("people:dashboard")
+
+
+@pytest.fixture
+def course(tutor):
+    course, _lessons = make_course(tutor_section_ensure(tutor=tutor), lessons=2)
+    return course
+
+
+def _complete(student, course, lesson):
+    lesson_complete(
+        student=student,
+        lesson_translation_key=lesson.translation_key,
+        course_translation_key=course.translation_key,
+    )
+
+
+def test_student_sees_courses_with_progress_chart_and_unread(client_for, student, course):
+    enroll(student, course)
+    _complete(student, course, course.get_children().first())
+    factories.NotificationFactory(recipient=student, text="Your essay was graded.")
+    html = client_for(student).get(DASHBOARD).text
+    assert 'data-testid="course-progress"' in html and course.title in html
+    assert "<polyline" in html and "50% now." in html
+    assert 'data-testid="unread-notifications"' in html and "Your essay was graded." in html
+
+
+def test_parent_sees_each_childs_courses(client_for, parent, student, other_student, course):
+    enroll(student, course)
+    html = client_for(parent).get(DASHBOARD).text
+    assert course.title in html and student.display_name in html
+    other_course, _ = make_course(
+        tutor_section_ensure(tutor=factories.ListedTutorFactory()), title="Not my child's"
+    )
+    enroll(other_student, other_course)
+    assert "Not my child&#x27;s" not in client_for(parent).get(DASHBOARD).text
+
+
+def test_tutor_sees_progress_and_last_activity_in_own_courses_only(
+    client_for, tutor, student, other_tutor, course
+):
+    enroll(student, course)
+    lesson = course.get_children().first().specific
+    lesson_view_record(
+        student=student,
+        lesson_translation_key=lesson.translation_key,
+        course_translation_key=course.translation_key,
+    )
+    _complete(student, course, lesson)
+    theirs, _ = make_course(tutor_section_ensure(tutor=other_tutor), title="Elsewhere")
+    enroll(student, theirs)
+    response = client_for(tutor).get(DASHBOARD)
+    (link,) = [
+        panel for panel in response.context["panels"] if panel["key"] == "courses.tutor_teaching"
+    ][0]["data"]["students"]["rows"]
+    assert (link.items_completed, link.items_total, link.percent) == (1, 2, 50)
+    assert link.last_activity is not None
+    html = response.text
+    assert 'data-testid="student-activity"' in html and student.display_name in html
+    assert "Elsewhere" not in html
+    other_html = client_for(other_tutor).get(DASHBOARD).text
+    assert course.title not in other_html
+
+
+def _tutor_dashboard_queries(client, tutor, count: int) -> int:
+    for _ in range(count):
+        factories.TutorStudentFactory(tutor=tutor, student=factories.StudentFactory())
+    client.get(DASHBOARD)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(DASHBOARD).status_code == 200
+    return len(queries)
+
+
+def test_tutor_dashboard_queries_do_not_grow_with_students(client_for, tutor, course):
+    client = client_for(tutor)
+    small = _tutor_dashboard_queries(client, tutor, 20)
+    large = _tutor_dashboard_queries(client, tutor, 180)  # 200 students in all
+    assert small == large
+
+
+def test_staff_see_moderation_and_students_without_tutor(client_for, manager, tutor, course):
+    lonely = factories.StudentFactory(first_name="Lonely", last_name="Learner")
+    draft = course.get_children().first().specific
+    draft.title = "Waiting for a moderator"
+    draft.save_revision(user=tutor)
+    draft.get_workflow().start(draft, tutor)
+    html = client_for(manager).get(DASHBOARD).text
+    assert 'data-testid="unassigned"' in html and lonely.display_name in html
+    assert 'data-testid="moderation"' in html and 'data-count="moderation">1<' in html
+    assert draft.title in html or course.get_children().first().title in html
+
+
+def test_wagtail_admin_home_shows_the_school_overview_to_staff_only(
+    client_for, manager, admin_user, tutor
+):
+    factories.StudentFactory(first_name="Lonely", last_name="Learner")
+    for user in (manager, admin_user):
+        html = client_for(user).get(reverse("wagtailadmin_home")).text
+        assert 'data-testid="school-overview"' in html and "Lonely Learner" in html
+    html = client_for(tutor).get(reverse("wagtailadmin_home")).text
+    assert 'data-testid="school-overview"' not in html
+
+
+def test_panels_follow_the_role(student, parent, tutor, manager):
+    keys = {
+        user.role: {panel["key"] for panel in panels_for(user)}
+        for user in (student, parent, tutor, manager)
+    }
+    assert "courses.student_progress" in keys["student"]
+    assert "courses.parent_progress" in keys["parent"]
+    assert "courses.tutor_teaching" in keys["tutor"]
+    assert "courses.staff_school" in keys["manager"]
+    assert "courses.tutor_teaching" not in keys["student"] | keys["parent"] | keys["manager"]
