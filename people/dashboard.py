@@ -53,3 +53,32 @@ def panels_for(user) -> list[dict]:
         if data is not None:
             shown.append({"key": panel.key, "template": panel.template, "data": data})
     return shown
+
+
+def children_timeline_panel(user) -> dict:
+    """A parent's children, each with their newest events from every app (people.timeline)."""
+    from .models import Guardianship
+    from .timeline import timeline_for
+
+    children = [
+        guardianship.student
+        for guardianship in Guardianship.objects.filter(parent=user)
+        .select_related("student")
+        .order_by("student__first_name", "student__pk")[:DASHBOARD_LIST_SIZE]
+    ]
+    events = timeline_for([child.pk for child in children], limit=6)
+    return {"children": [(child, events.get(child.pk, [])) for child in children]}
+
+
+def register_panels() -> None:
+    from .roles import Role
+
+    register(
+        Panel(
+            key="people.children_timeline",
+            roles=frozenset({Role.PARENT}),
+            template="people/dashboard/timeline.html",
+            build=children_timeline_panel,
+            order=10,
+        )
+    )

@@ -127,3 +127,48 @@ def test_panels_follow_the_role(student, parent, tutor, manager):
     assert "courses.tutor_teaching" in keys["tutor"]
     assert "courses.staff_school" in keys["manager"]
     assert "courses.tutor_teaching" not in keys["student"] | keys["parent"] | keys["manager"]
+
+
+def test_parent_timeline_joins_each_childs_events(client_for, parent, student, tutor, course):
+    from courses.models import AttemptStatus, QuizAttempt
+
+    enroll(student, course)
+    lesson = course.get_children().first().specific
+    _complete(student, course, lesson)
+    QuizAttempt.objects.create(
+        student=student,
+        page_translation_key=lesson.translation_key,
+        quiz_block_id="quiz-main",
+        revision=lesson.live_revision,
+        attempt_number=1,
+        status=AttemptStatus.GRADED,
+        submitted_at=lesson.last_published_at,
+        score=3,
+        result={"percent": "75.00", "questions": []},
+    )
+    response = client_for(parent).get(DASHBOARD)
+    html = response.text
+    assert 'data-testid="child-timeline"' in html
+    assert f"Completed “{lesson.title}”" in html
+    assert f"Quiz in “{lesson.title}”: 75%" in html
+    detail = client_for(parent).get(reverse("people:student_detail", args=[student.pk])).text
+    assert 'data-testid="timeline"' in detail and f"Completed “{lesson.title}”" in detail
+    tutor_view = client_for(tutor).get(reverse("people:student_detail", args=[student.pk])).text
+    assert 'data-testid="timeline"' not in tutor_view
+
+
+def test_parent_dashboard_queries_do_not_grow_with_events(client_for, parent, student, course):
+    enroll(student, course)
+    client = client_for(parent)
+    client.get(DASHBOARD)
+    with CaptureQueriesContext(connection) as before:
+        client.get(DASHBOARD)
+    for lesson in course.get_children().specific():
+        _complete(student, course, lesson)
+    more, _ = make_course(tutor_section_ensure(tutor=factories.ListedTutorFactory()), lessons=5)
+    enroll(student, more)
+    for lesson in more.get_children().specific():
+        _complete(student, more, lesson)
+    with CaptureQueriesContext(connection) as after:
+        client.get(DASHBOARD)
+    assert len(after) == len(before) + 1  # + the completion times of the progress charts

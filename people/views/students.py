@@ -17,6 +17,7 @@ from ..selectors import (
     student_classrooms,
     tutor_students,
 )
+from ..timeline import timeline_for
 from .directory import query_string_without
 from .mixins import RoleRequiredMixin
 
@@ -96,6 +97,9 @@ class StudentDetailView(RoleRequiredMixin, TemplateView):
             classrooms=student_classrooms(student, tutor=only_tutor),
             links=student_active_links(student, tutor=only_tutor),
             is_tutor_view=is_tutor,
+            timeline=(
+                None if is_tutor else timeline_for([student.pk], limit=20).get(student.pk, [])
+            ),
             can_end_links=user.role != Role.PARENT,
             back_url=(
                 reverse("people:students")

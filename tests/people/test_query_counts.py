@@ -43,8 +43,9 @@ TUTOR_REQUESTS_QUERIES = STAFF_BASE + 6  # 13
 #: notifications.
 STUDENT_DASHBOARD_QUERIES = SIGNED_IN_BASE + 4 + 1 + 1  # 11
 #: /dashboard/ for a parent: children (with profiles) and their tutors, invitations sent;
-#: the children's courses and unread notifications.
-PARENT_DASHBOARD_QUERIES = SIGNED_IN_BASE + 3 + 1 + 1  # 10
+#: the children's courses, unread notifications, and the children's timeline (children,
+#: lesson completions, graded quizzes; page titles only when there are events).
+PARENT_DASHBOARD_QUERIES = SIGNED_IN_BASE + 3 + 1 + 1 + 3  # 13
 #: /dashboard/ for a manager: two head counts and the oldest pending requests; content
 #: awaiting moderation and students without a tutor (count and head each).
 MANAGER_DASHBOARD_QUERIES = STAFF_BASE + 3 + 4  # 14
