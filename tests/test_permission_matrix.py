@@ -80,8 +80,32 @@ def test_docs_mirror_the_table():
 # --- the world every access check runs in -------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once per module (and per test worker) inside a transaction that
+    is rolled back when the module ends; each test runs in a savepoint within it (the
+    `db` fixture), so what a test changes is undone before the next one starts."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield {**_build_world(), "media_root": media}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(db):
+def world(db, _world, settings):
+    settings.MEDIA_ROOT = _world["media_root"]  # where the world's uploads were stored
+    return _world
+
+
+def _build_world():
     """Two tenants, two families, staff, and one object of each scope owned by tenant A."""
     tutor = factories.ListedTutorFactory(email="a-tutor@example.test")
     student = factories.StudentFactory(email="a-student@example.test")
@@ -139,7 +163,10 @@ def world(db):
     world["objects"].update(learning_objects(world["actors"]))
     for area in areas():
         if hasattr(area, "objects"):
-            world["objects"].update(area.objects(world["actors"]))
+            objects = area.objects(world["actors"])
+            taken = sorted(set(objects) & set(world["objects"]))
+            assert not taken, f"{area.__name__} reuses scope names {taken}: pick new ones"
+            world["objects"].update(objects)
     return world
 
 
