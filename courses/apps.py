@@ -19,14 +19,7 @@ class CoursesConfig(AppConfig):
         """
         from wagtail.signals import copy_for_translation_done, workflow_approved, workflow_rejected
 
-        from people.timeline import register_source
-
-        from .dashboard import register_panels
         from .services import moderation, sections
-        from .timeline import course_events
-
-        register_panels()
-        register_source("courses", course_events)
 
         workflow_approved.connect(
             moderation.on_workflow_approved, dispatch_uid="courses.workflow_approved"

@@ -153,7 +153,7 @@ def staff_school_panel(user) -> dict:
     }
 
 
-def register_panels() -> None:
+def _register_panels() -> None:
     register(
         Panel(
             key="courses.student_progress",
@@ -190,3 +190,6 @@ def register_panels() -> None:
             order=20,
         )
     )
+
+
+_register_panels()

@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.models import Page
 
-from people.timeline import TimelineEvent
+from people.timeline import TimelineEvent, register_source
 
 from .models import AttemptStatus, LessonProgress, QuizAttempt
 
@@ -72,3 +72,6 @@ def course_events(student_ids: list[int], limit: int) -> list[TimelineEvent]:
             TimelineEvent(student_id=student_id, at=submitted_at, kind="grade", text=text)
         )
     return events
+
+
+register_source("courses", course_events)

@@ -13,13 +13,12 @@ def unread_panel(user) -> dict:
     return {"unread": head(notifications_for(user).filter(read_at__isnull=True), size=5)}
 
 
-def register_panels() -> None:
-    register(
-        Panel(
-            key="messaging.unread",
-            roles=frozenset({Role.STUDENT, Role.PARENT, Role.TUTOR}),
-            template="messaging/dashboard/unread.html",
-            build=unread_panel,
-            order=90,
-        )
+register(
+    Panel(
+        key="messaging.unread",
+        roles=frozenset({Role.STUDENT, Role.PARENT, Role.TUTOR}),
+        template="messaging/dashboard/unread.html",
+        build=unread_panel,
+        order=90,
     )
+)

@@ -6,8 +6,3 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "people"
     verbose_name = _("People")
-
-    def ready(self):
-        from .dashboard import register_panels
-
-        register_panels()

@@ -1,6 +1,7 @@
 """Panels other apps add to the dashboards, so `people` does not import the apps built on it.
 
-An app registers its panels in its `AppConfig.ready()`:
+An app registers its panels in its own `dashboard` module, which is imported the first
+time a dashboard is built (like Django's admin modules):
 
     register(Panel(key="courses.progress", roles=frozenset({Role.STUDENT}), order=30,
                    template="courses/dashboard/progress.html", build=progress_panel))
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.utils.module_loading import autodiscover_modules
 
 #: How many rows each dashboard list shows before "see all".
 DASHBOARD_LIST_SIZE = 10
@@ -39,12 +42,24 @@ _PANELS: dict[str, Panel] = {}
 
 
 def register(panel: Panel) -> None:
-    """Add (or replace, by key) a panel; called from AppConfig.ready()."""
+    """Add (or replace, by key) a panel; called by an app's `dashboard` module."""
     _PANELS[panel.key] = panel
+
+
+def discover() -> None:
+    """Import every installed app's `dashboard` module once, so their panels register."""
+    global _DISCOVERED
+    if not _DISCOVERED:
+        autodiscover_modules("dashboard")
+        _DISCOVERED = True
+
+
+_DISCOVERED = False
 
 
 def panels_for(user) -> list[dict]:
     """The panels of `user`'s role in order, each as {"key", "template", "data"}."""
+    discover()
     shown = []
     for panel in sorted(_PANELS.values(), key=lambda panel: (panel.order, panel.key)):
         if str(user.role) not in panel.roles:
@@ -70,7 +85,7 @@ def children_timeline_panel(user) -> dict:
     return {"children": [(child, events.get(child.pk, [])) for child in children]}
 
 
-def register_panels() -> None:
+def _register_panels() -> None:
     from .roles import Role
 
     register(
@@ -82,3 +97,6 @@ def register_panels() -> None:
             order=10,
         )
     )
+
+
+_register_panels()

@@ -1,6 +1,7 @@
 """One timeline per student, joining what the apps built on `people` know about them.
 
-Each app registers a source in its `AppConfig.ready()`:
+Each app registers a source in its own `timeline` module, imported the first time a
+timeline is built:
 
     register_source("courses", course_events)
 
@@ -19,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.module_loading import autodiscover_modules
+
 
 @dataclass(frozen=True)
 class TimelineEvent:
@@ -35,8 +38,19 @@ _SOURCES: dict[str, Source] = {}
 
 
 def register_source(key: str, source: Source) -> None:
-    """Add (or replace, by key) a timeline source; called from AppConfig.ready()."""
+    """Add (or replace, by key) a timeline source; called by an app's `timeline` module."""
     _SOURCES[key] = source
+
+
+_DISCOVERED = False
+
+
+def discover() -> None:
+    """Import every installed app's `timeline` module once, so their sources register."""
+    global _DISCOVERED
+    if not _DISCOVERED:
+        autodiscover_modules("timeline")
+        _DISCOVERED = True
 
 
 def timeline_for(student_ids, *, limit: int = 10) -> dict[int, list[TimelineEvent]]:
@@ -45,6 +59,7 @@ def timeline_for(student_ids, *, limit: int = 10) -> dict[int, list[TimelineEven
     Upcoming events (a lesson next week) sort before past ones by their time, soonest
     first, so a parent sees what comes next at the top.
     """
+    discover()
     student_ids = list(student_ids)
     merged: dict[int, list[TimelineEvent]] = defaultdict(list)
     if not student_ids:
