@@ -84,15 +84,32 @@ class TutorProfileSerializer(serializers.Serializer):
 
 
 class StudentProfileSerializer(serializers.Serializer):
-    """A student's profile: goals, level code (or null), grade; points and coins read-only."""
+    """A student's profile: goals, level code (or null), grade; points and coins read-only.
+
+    Points and coins are the sums of the rewards ledgers (one query for both).
+    """
 
     goals = serializers.CharField(max_length=2000, allow_blank=True, required=False)
     level = serializers.SlugRelatedField(
         slug_field="code", queryset=Level.objects.all(), allow_null=True, required=False
     )
     grade = serializers.CharField(max_length=32, allow_blank=True, required=False)
-    points = serializers.IntegerField(read_only=True)
-    coins = serializers.IntegerField(read_only=True)
+    points = serializers.SerializerMethodField()
+    coins = serializers.SerializerMethodField()
+
+    def _balances(self, profile):
+        from courses.rewards.selectors import balances_for
+
+        cache = self.__dict__.setdefault("_balances_cache", {})
+        if profile.user_id not in cache:
+            cache[profile.user_id] = balances_for(profile.user)
+        return cache[profile.user_id]
+
+    def get_points(self, profile) -> int:
+        return self._balances(profile).points
+
+    def get_coins(self, profile) -> int:
+        return self._balances(profile).coins
 
 
 #: The nested profile serializer of each role and the User attribute it reads.

@@ -249,7 +249,11 @@ class TutorProfile(models.Model):
 
 
 class StudentProfile(models.Model):
-    """A learner's level, grade and goals, plus their points and coins balances."""
+    """A learner's level, grade and goals.
+
+    Points and coins are not stored here: they are the sums of the rewards ledgers
+    (`courses.rewards.selectors.balances_for`), so they can never drift.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -262,8 +266,6 @@ class StudentProfile(models.Model):
     )
     grade = models.CharField(_("grade or year"), max_length=32, blank=True)
     goals = models.TextField(_("goals"), blank=True, max_length=2000)
-    points = models.PositiveIntegerField(_("points"), default=0)
-    coins = models.PositiveIntegerField(_("coins"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

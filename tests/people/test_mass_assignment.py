@@ -6,6 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from courses.rewards.models import Reason
+from courses.rewards.selectors import Balances, balances_for
+from courses.rewards.services import points_award
 from people.models import StudentProfile, TutorProfile, User
 from people.roles import GROUP_MODERATORS, GROUP_TUTORS, Role
 from tests import factories
@@ -14,6 +17,13 @@ SIGNUP_URL = reverse("people:signup")
 PROFILE_URL = reverse("people:profile")
 API_URL = reverse("people:api_me_profile")
 PASSWORD = "Plum-Orchard-Lantern-93"
+
+
+def _give_points(student, amount: int) -> None:
+    """Points (and the coins they convert into) from the rewards ledger."""
+    points_award(
+        student=student, amount=amount, reason=Reason.ADJUSTMENT, idempotency_key="test:points"
+    )
 
 
 def _snapshot(user: User) -> dict:
@@ -30,9 +40,10 @@ def _snapshot(user: User) -> dict:
     }
     student_profile = StudentProfile.objects.filter(user=user).first()
     if student_profile:
+        balances = balances_for(user)
         data |= {
-            "points": student_profile.points,
-            "coins": student_profile.coins,
+            "points": balances.points,
+            "coins": balances.coins,
             "student_profile_pk": student_profile.pk,
         }
     tutor_profile = TutorProfile.objects.filter(user=user).first()
@@ -114,7 +125,7 @@ def test_signup_ignores_every_extra_field(client, other_student, role):
     )
     assert user.check_password(PASSWORD)
     if role == Role.STUDENT:
-        assert (user.student_profile.points, user.student_profile.coins) == (0, 0)
+        assert balances_for(user) == Balances(points=0, coins=0)
     assert _snapshot(other_student) == victim_before
 
 
@@ -157,9 +168,7 @@ def _profile_post() -> dict:
 def test_profile_form_ignores_every_protected_field(request, client_for, other_tutor, fixture):
     user = request.getfixturevalue(fixture)
     if fixture == "student":
-        profile = user.student_profile
-        profile.points, profile.coins = 5, 2
-        profile.save()
+        _give_points(user, 25)  # 25 points, 2 coins
     victim = other_tutor
     before, victim_before = _snapshot(user), _snapshot(victim)
 

@@ -11,6 +11,8 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 from PIL import Image
 
+from courses.rewards.models import Reason
+from courses.rewards.services import points_award
 from people.models import Level, User
 from people.roles import Role
 from tests import factories
@@ -103,8 +105,12 @@ def test_tutor_representation(client_for, tutor, subjects):
 @pytest.mark.django_db
 def test_student_representation(client_for, student):
     profile = student.student_profile
-    profile.points, profile.coins, profile.grade = 12, 3, "Year 9"
+    profile.grade = "Year 9"
     profile.save()
+    # Balances are the rewards ledgers' sums: 32 points, which converted into 3 coins.
+    points_award(
+        student=student, amount=32, reason=Reason.ADJUSTMENT, idempotency_key="test:points"
+    )
     body = client_for(student).get(API_URL).json()
     assert set(body) == ACCOUNT_KEYS
     assert body["role"] == Role.STUDENT
@@ -112,7 +118,7 @@ def test_student_representation(client_for, student):
         "goals": "",
         "level": None,
         "grade": "Year 9",
-        "points": 12,
+        "points": 32,
         "coins": 3,
     }
 
