@@ -365,6 +365,13 @@ class TaskKind(models.TextChoices):
     EXAM = "exam", _("Exam")
 
 
+class QuizCounting(models.TextChoices):
+    """Which graded quiz attempt counts towards an assignment of the task."""
+
+    BEST = "best", _("Best attempt")
+    LAST = "last", _("Last attempt")
+
+
 class TaskPage(CourseItemMixin, Page):
     """Homework, a writing assignment or an exam: instructions and a StreamField body.
 
@@ -373,8 +380,16 @@ class TaskPage(CourseItemMixin, Page):
     """
 
     Kind = TaskKind
+    QuizCounting = QuizCounting
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.HOMEWORK)
+    quiz_counting = models.CharField(
+        _("quiz attempt that counts"),
+        max_length=8,
+        choices=QuizCounting.choices,
+        default=QuizCounting.BEST,
+        help_text=_("When the task is assigned and has a quiz: the best or the last attempt."),
+    )
     instructions = RichTextField(
         _("instructions"),
         blank=True,
@@ -385,6 +400,7 @@ class TaskPage(CourseItemMixin, Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("kind"),
+        FieldPanel("quiz_counting"),
         FieldPanel("instructions"),
         FieldPanel("body"),
     ]
@@ -401,6 +417,10 @@ class TaskPage(CourseItemMixin, Page):
             models.CheckConstraint(
                 condition=models.Q(kind__in=TaskKind.values),
                 name="courses_taskpage_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quiz_counting__in=QuizCounting.values),
+                name="courses_taskpage_quiz_counting_valid",
             ),
         ]
 

@@ -173,6 +173,10 @@ def classroom_member_add(
             logger.info("Student %s already in classroom %s", student.pk, classroom.pk)
             continue
         created.append(membership)
+        # Imported here: courses.assignments imports people (models, permissions).
+        from courses.assignments.services import on_classroom_member_added
+
+        on_classroom_member_added(classroom=classroom, student=student)
         notify(
             recipient=student,
             kind=Notification.Kind.CLASSROOM_ADDED,
