@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0004_task_quiz_counting'),
-        ('people', '0005_initial'),
+        ('people', '0005_drop_profile_counters'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
