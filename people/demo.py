@@ -26,8 +26,12 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from wagtail.models import Locale, ModelLogEntry, Site
 
+from courses.assignments.demo import demo_assignments_flush, seed_assignments
 from courses.demo import demo_courses_flush, demo_courses_seed
+from courses.helprequests.demo import seed_help_requests
+from courses.rewards.demo import seed_rewards
 from messaging.models import Notification
+from scheduling.demo import seed_scheduling
 
 from . import services
 from .models import (
@@ -404,7 +408,7 @@ def demo_seed() -> SeedReport:
     report = SeedReport()
     subjects = _subjects(report)
     admin = _user(ADMIN, report)
-    _user(MANAGER, report)
+    manager = _user(MANAGER, report)
 
     students: dict[str, User] = {}
     for spec in TUTORS:
@@ -446,16 +450,26 @@ def demo_seed() -> SeedReport:
 
     _home_pages(report)
 
-    demo_courses_seed(
-        admin=admin,
-        students_by_tutor={
-            User.objects.get(email__iexact=spec.user.email): [
-                students[student.key] for student in spec.students
-            ]
-            for spec in TUTORS
+    students_by_tutor = {
+        User.objects.get(email__iexact=spec.user.email): [
+            students[student.key] for student in spec.students
+        ]
+        for spec in TUTORS
+    }
+    demo_courses_seed(admin=admin, students_by_tutor=students_by_tutor, report=report)
+    seed_assignments(students_by_tutor=students_by_tutor, report=report)
+    seed_help_requests(manager=manager, students_by_tutor=students_by_tutor, report=report)
+    # The order of TUTORS matters here: the first tutor keeps the school's rule that a
+    # lesson cannot be cancelled within 2 hours of its start, the second auto-confirms.
+    seed_scheduling(
+        students_by_tutor=students_by_tutor,
+        classrooms_by_tutor={
+            tutor: Classroom.objects.filter(tutor=tutor, name__iexact=spec.classroom).first()
+            for tutor, spec in zip(students_by_tutor, TUTORS, strict=True)
         },
         report=report,
     )
+    seed_rewards(admin=admin, students=list(students.values()), report=report)
 
     Notification.objects.filter(
         recipient__email__iendswith="@" + DEMO_DOMAIN, emailed_at__isnull=True
@@ -475,7 +489,9 @@ def demo_flush() -> FlushReport:
     """
     report = FlushReport()
     users = demo_users()
-    # Before the users go: the demo courses are found through their tutors' sections.
+    # Before the users go: the demo courses are found through their tutors' sections, and
+    # the assignments that protect their pages go first.
+    demo_assignments_flush(tutors=users.filter(role=Role.TUTOR))
     report.courses = demo_courses_flush(tutors=users.filter(role=Role.TUTOR))
     report.users_by_role.update(users.values_list("role", flat=True))
     ids = [str(pk) for pk in users.values_list("pk", flat=True)]
