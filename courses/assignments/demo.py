@@ -27,7 +27,8 @@ DEMO_ANSWER = (
 )
 
 
-def _pages(tutor) -> list:
+def demo_pages(tutor) -> list:
+    """The live tasks, then lessons, of the demo tutor's first live course."""
     section = tutor_section_get(tutor=tutor)
     if section is None:
         return []
@@ -45,7 +46,7 @@ def seed_assignments(*, students_by_tutor: dict, report) -> None:
     for tutor, students in students_by_tutor.items():
         if course_spec_for(tutor) is None:
             continue
-        pages = _pages(tutor)
+        pages = demo_pages(tutor)
         if not pages:
             continue
         for index, student in enumerate(students):

@@ -33,22 +33,28 @@ TUTOR_STUDENT_LIST_QUERIES = STAFF_BASE + 2  # 9
 #: /students/ for a manager: the base, the count, the page, and each student's tutors.
 STAFF_STUDENT_LIST_QUERIES = STAFF_BASE + 3  # 10
 #: /dashboard/ for a tutor: the base, request count and head, student count, classrooms;
-#: the courses panel (essays, students with activity, their enrolments, section, courses)
-#: and the unread notifications.
-TUTOR_DASHBOARD_QUERIES = STAFF_BASE + 4 + 5 + 1  # 17
+#: the courses panel (essays, students with activity, their enrolments, section, courses),
+#: the unread notifications, and the panels of scheduling (next lessons and their
+#: participants, booking requests, lessons to mark), assignments (the grading queue) and
+#: help requests (awaiting an answer, assigned).
+TUTOR_DASHBOARD_QUERIES = STAFF_BASE + 4 + 5 + 1 + 6  # 23
 #: /requests/ for a tutor: the base and three paginated sections (count and page each).
 TUTOR_REQUESTS_QUERIES = STAFF_BASE + 6  # 13
 #: /dashboard/ for a student: tutors, pending requests, classrooms, family invitations;
-#: courses with progress (no enrolment here, so no completion query) and unread
-#: notifications.
-STUDENT_DASHBOARD_QUERIES = SIGNED_IN_BASE + 4 + 1 + 1  # 11
+#: courses with progress (no enrolment here, so no completion query), unread
+#: notifications, next lessons (and participants), work due soon and overdue, recent
+#: grades (attempts, submissions), open help requests, points and coins.
+STUDENT_DASHBOARD_QUERIES = SIGNED_IN_BASE + 4 + 1 + 1 + 7  # 18
 #: /dashboard/ for a parent: children (with profiles) and their tutors, invitations sent;
 #: the children's courses, unread notifications, and the children's timeline (children,
-#: lesson completions, graded quizzes; page titles only when there are events).
-PARENT_DASHBOARD_QUERIES = SIGNED_IN_BASE + 3 + 1 + 1 + 3  # 13
+#: lesson completions, graded quizzes; page titles only when there are events), the
+#: timeline's assignments (given, due, handed in) and lessons (upcoming, past), next
+#: lessons (and participants), open help requests, the children's points and coins.
+PARENT_DASHBOARD_QUERIES = SIGNED_IN_BASE + 3 + 1 + 1 + 3 + 9  # 22
 #: /dashboard/ for a manager: two head counts and the oldest pending requests; content
-#: awaiting moderation and students without a tutor (count and head each).
-MANAGER_DASHBOARD_QUERIES = STAFF_BASE + 3 + 4  # 14
+#: awaiting moderation and students without a tutor, new help requests (count and head
+#: each).
+MANAGER_DASHBOARD_QUERIES = STAFF_BASE + 3 + 4 + 2  # 16
 
 
 def measure(client, url, django_assert_num_queries, expected):
