@@ -43,7 +43,7 @@ class _MigratedState:
                         cursor.execute(statement)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def _migrated_state(django_db_setup, django_db_blocker):
     """Serialize the migrated test database once per session (and per test worker).
 
@@ -68,7 +68,7 @@ def _migrated_state(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def migrated_db(transactional_db):
+def migrated_db(_migrated_state, transactional_db):
     """A transactional database holding exactly what the migrations made."""
     _MigratedState.restore()
 
@@ -79,6 +79,14 @@ def _is_transactional(item) -> bool:
         return True
     names = set(getattr(item, "fixturenames", ()))
     return bool(names & {"migrated_db", "transactional_db", "live_server"})
+
+
+@pytest.fixture(autouse=True)
+def _snapshot_before_transactional(request):
+    """Take the snapshot before the first transactional test of the session runs (until
+    then no test has committed anything, so the database holds what migrations made)."""
+    if _is_transactional(request.node):
+        request.getfixturevalue("_migrated_state")
 
 
 @pytest.hookimpl(wrapper=True)
