@@ -280,3 +280,22 @@ def test_an_invalid_colour_never_reaches_the_page(client_for, student):
     client = client_for(student)
     for url in (MINE, SHOP):
         assert "#1;a:b;" not in client.get(url).content.decode()
+
+
+def test_equipped_items_show_on_the_profile_and_the_students_page(client_for, db):
+    """The avatar a student dressed shows on their profile and where others see them."""
+    from courses.rewards.models import Equipped, ItemKind, Purchase, ShopItem
+    from tests import factories
+
+    student = factories.StudentFactory()
+    tutor = factories.ListedTutorFactory()
+    factories.TutorStudentFactory(tutor=tutor, student=student)
+    frame = ShopItem.objects.create(
+        kind=ItemKind.FRAME, name="Gold frame", price=1, colour="#d4a017"
+    )
+    Purchase.objects.create(student=student, item=frame, price_paid=1)
+    Equipped.objects.create(student=student, kind=ItemKind.FRAME, item=frame)
+    profile = client_for(student).get(reverse("people:profile")).text
+    assert 'data-testid="profile-rewards-avatar"' in profile and "#d4a017" in profile
+    detail = client_for(tutor).get(reverse("people:student_detail", args=[student.pk])).text
+    assert 'data-testid="rewards-avatar"' in detail and "#d4a017" in detail
