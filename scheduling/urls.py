@@ -88,6 +88,11 @@ urlpatterns: list = [
         availability_views.BookingSettingsView.as_view(),
         name="booking_settings",
     ),
+    path(
+        "schedule/school-rules/",
+        availability_views.SchoolPolicyView.as_view(),
+        name="school_policy",
+    ),
     path("schedule/settings/", feed_views.CalendarSettingsView.as_view(), name="calendar_settings"),
     path(
         "schedule/settings/ical/regenerate/",

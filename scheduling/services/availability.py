@@ -131,6 +131,34 @@ def schedule_policy_update(*, by, tutor, **fields) -> SchedulePolicy:
             setattr(policy, name, getattr(default, name))
     for name, value in fields.items():
         setattr(policy, name, value)
+    _check_policy(policy)
+    policy.save()
+    return policy
+
+
+@transaction.atomic
+def school_policy_update(*, by, **fields) -> SchedulePolicy:
+    """Save the school's default rules (the row every tutor without their own uses).
+
+    Managers and admins only; the same limits as a tutor's own rules.
+    """
+    if not (by.is_active and by.role in (Role.MANAGER, Role.ADMIN)):
+        raise PermissionDenied(_("Only managers and admins set the school's rules."))
+    unknown = set(fields) - set(POLICY_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown settings: %(names)s") % {"names": ", ".join(unknown)})
+    policy = SchedulePolicy.objects.select_for_update().filter(tutor__isnull=True).first()
+    if policy is None:
+        policy = SchedulePolicy(tutor=None)
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    _check_policy(policy)
+    policy.save()
+    return policy
+
+
+def _check_policy(policy: SchedulePolicy) -> None:
+    """The limits every set of rules keeps; raises ValidationError keyed by field."""
     errors = {}
     if policy.booking_notice_hours > MAX_NOTICE_HOURS:
         errors["booking_notice_hours"] = _("At most two weeks.")
@@ -145,8 +173,6 @@ def schedule_policy_update(*, by, tutor, **fields) -> SchedulePolicy:
     if errors:
         raise ValidationError(errors)
     policy.full_clean()
-    policy.save()
-    return policy
 
 
 # --- calendar settings ----------------------------------------------------------------------

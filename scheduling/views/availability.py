@@ -25,6 +25,7 @@ from ..services.availability import (
     availability_add,
     availability_delete,
     schedule_policy_update,
+    school_policy_update,
     time_off_add,
     time_off_delete,
 )
@@ -173,4 +174,40 @@ class BookingSettingsView(RoleRequiredMixin, View):
             else:
                 messages.success(request, _("Booking settings saved."))
                 return redirect("scheduling:booking_settings")
+        return self.render(form, status=400)
+
+
+class SchoolPolicyView(RoleRequiredMixin, View):
+    """/schedule/school-rules/: the school's default cancellation and booking rules, used by
+    every tutor who has not set their own. Managers and admins."""
+
+    allowed_roles = (Role.MANAGER, Role.ADMIN)
+    template_name = "scheduling/school_policy.html"
+
+    def render(self, form, status=200):
+        overriding = SchedulePolicy.objects.filter(tutor__isnull=False).count()
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "overriding": overriding},
+            status=status,
+        )
+
+    def get(self, request):
+        policy = SchedulePolicy.objects.filter(tutor__isnull=True).first() or SchedulePolicy()
+        return self.render(PolicyForm(initial={f: getattr(policy, f) for f in POLICY_FIELDS}))
+
+    def post(self, request):
+        form = PolicyForm(request.POST)
+        if form.is_valid():
+            try:
+                with service_call(request, form):
+                    school_policy_update(
+                        by=request.user, **{f: form.cleaned_data[f] for f in POLICY_FIELDS}
+                    )
+            except ValidationError:
+                pass
+            else:
+                messages.success(request, _("The school's rules are saved."))
+                return redirect("scheduling:school_policy")
         return self.render(form, status=400)

@@ -107,6 +107,13 @@ RULES += [
     Rule("scheduling:availability_add", "POST", "role", roles("tutor")),
     Rule("scheduling:time_off_add", "POST", "role", roles("tutor")),
     Rule("scheduling:booking_settings", "GET", "role", roles("tutor")),
+    Rule(
+        "scheduling:school_policy",
+        "GET",
+        "role",
+        roles("manager", "admin"),
+        note="the school default",
+    ),
     Rule("scheduling:book", "GET", "role", roles("student", "parent"), note="linked tutors"),
     Rule(
         "scheduling:book_slots",
