@@ -1,78 +1,44 @@
-"""Upload policy for help-request files: size limit, type by content, generated names.
+"""Help-request files: the school's upload policy (`courses.uploads`), how many files one
+form may carry, and where they are stored.
 
-The same rules as homework uploads (courses/assignments/files.py), kept here so that the
-two apps do not depend on each other:
-
-- at most `settings.UPLOAD_MAX_BYTES` bytes, and not empty;
-- the type is decided by the file's content (the `filetype` library and our own checks),
-  never by its name or the browser's Content-Type: PDF, PNG, JPEG, GIF, WebP, Office Open
-  XML documents (DOCX, XLSX, PPTX: a zip holding the right main part), OpenDocument text
-  (ODT), and plain UTF-8 text that is not HTML. A "PDF" that is really HTML is neither a
-  PDF by content nor acceptable text, so it is refused;
+- the policy: at most `settings.UPLOAD_MAX_BYTES` bytes and not empty; the type decided
+  by the file's content, never by its name or the browser's Content-Type (a "PDF" that is
+  really HTML is refused); the same rules as work handed in with an assignment;
 - stored through the default storage API under `helprequests/<year>/<uuid>.<ext>`; the
   uploader's file name is kept only as data, for the download's name.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import uuid
-import zipfile
 from dataclasses import dataclass
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from courses import uploads as policy
 
 logger = logging.getLogger(__name__)
 
-#: How many bytes the type sniffing reads from the start of a file.
-SNIFF_BYTES = 8192
 #: Most files one form may hand in at once.
 MAX_FILES_PER_UPLOAD = 10
 
-PDF = "application/pdf"
-PNG = "image/png"
-JPEG = "image/jpeg"
-GIF = "image/gif"
-WEBP = "image/webp"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-ODT = "application/vnd.oasis.opendocument.text"
-TEXT = "text/plain"
+PDF = policy.PDF.content_type
+PNG = policy.PNG.content_type
+JPEG = policy.JPEG.content_type
+GIF = policy.GIF.content_type
+WEBP = policy.WEBP.content_type
+DOCX = policy.DOCX.content_type
+XLSX = policy.XLSX.content_type
+PPTX = policy.PPTX.content_type
+ODT = policy.ODT.content_type
+TEXT = policy.TEXT.content_type
 
 #: Content type → the extension the stored file gets.
-EXTENSIONS = {
-    PDF: ".pdf",
-    PNG: ".png",
-    JPEG: ".jpg",
-    GIF: ".gif",
-    WEBP: ".webp",
-    DOCX: ".docx",
-    XLSX: ".xlsx",
-    PPTX: ".pptx",
-    ODT: ".odt",
-    TEXT: ".txt",
-}
-
-#: Types `filetype` recognises by their magic bytes and we accept as they are.
-SIMPLE_TYPES = frozenset({PDF, PNG, JPEG, GIF, WEBP})
-#: The main part each Office Open XML type must contain.
-OOXML_PARTS = {
-    "word/document.xml": DOCX,
-    "xl/workbook.xml": XLSX,
-    "ppt/presentation.xml": PPTX,
-}
-#: What makes text HTML (and so refused): checked case-insensitively.
-HTML_STARTS = ("<!doctype", "<html")
-HTML_ANYWHERE = ("<script",)
+EXTENSIONS = {kind.content_type: kind.extension for kind in policy.ACCEPTED_KINDS}
 
 
 @dataclass(frozen=True)
@@ -87,83 +53,23 @@ class CheckedUpload:
 
 def allowed_types_label() -> str:
     """The accepted kinds of file, for help texts and error messages."""
-    return _("PDF, PNG, JPEG, GIF, WebP, Word, Excel, PowerPoint, OpenDocument text, plain text")
-
-
-def _read_all(upload) -> bytes:
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    return data
-
-
-def _zip_type(data: bytes) -> str | None:
-    """DOCX / XLSX / PPTX / ODT when the zip holds the right part; None for other zips."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT.encode():
-                return ODT
-            if "[Content_Types].xml" in names:
-                for part, content_type in OOXML_PARTS.items():
-                    if part in names:
-                        return content_type
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, EOFError):
-        return None
-    return None
-
-
-def _text_type(data: bytes) -> str | None:
-    """TEXT for UTF-8 text that is not HTML; None otherwise."""
-    if b"\x00" in data:
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    lowered = text.lstrip().lower()
-    if lowered.startswith(HTML_STARTS) or any(marker in lowered for marker in HTML_ANYWHERE):
-        return None
-    return TEXT
-
-
-def sniff_content_type(data: bytes) -> str | None:
-    """The accepted content type of `data`, judged by its content alone; None if refused."""
-    kind = filetype.guess(data[:SNIFF_BYTES])
-    if kind is None:
-        return _text_type(data)
-    if kind.mime in SIMPLE_TYPES:
-        return kind.mime
-    if data[:4] == b"PK\x03\x04":
-        return _zip_type(data)
-    return None
+    return policy.accepted_kinds_text()
 
 
 def check_upload(upload) -> CheckedUpload:
-    """Check one uploaded file against the policy; ValidationError says why it is refused.
-
-    Reads the file (at most UPLOAD_MAX_BYTES of it: larger files are refused by their size
-    before being read).
-    """
-    name = (getattr(upload, "name", "") or "file").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
-    size = upload.size or 0
-    if size <= 0:
-        raise ValidationError(_("“%(name)s” is empty.") % {"name": name}, code="empty")
-    limit = settings.UPLOAD_MAX_BYTES
-    if size > limit:
-        raise ValidationError(
-            _("“%(name)s” is too large: files may be at most %(limit)s.")
-            % {"name": name, "limit": filesizeformat(limit)},
-            code="too_large",
-        )
-    content_type = sniff_content_type(_read_all(upload))
-    if content_type is None:
-        raise ValidationError(
-            _("“%(name)s” is not a file type we accept (%(types)s).")
-            % {"name": name, "types": allowed_types_label()},
-            code="file_type",
-        )
-    return CheckedUpload(upload=upload, content_type=content_type, size=size, original_name=name)
+    """Check one uploaded file against the policy; ValidationError (code "empty",
+    "too_large" or "file_type") says why it is refused."""
+    try:
+        checked = policy.check_upload(upload)
+    except ValidationError as error:
+        (refusal,) = error.error_dict["files"]
+        raise ValidationError(refusal.message, code=refusal.code) from None
+    return CheckedUpload(
+        upload=checked.file,
+        content_type=checked.content_type,
+        size=checked.size,
+        original_name=checked.original_name,
+    )
 
 
 def check_uploads(uploads) -> list[CheckedUpload]:

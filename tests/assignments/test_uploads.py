@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from courses.assignments import files as upload_rules
-from courses.assignments.files import check_upload
+from courses import uploads as upload_rules
 from courses.assignments.models import SubmissionFile
 from courses.assignments.services import submission_save_draft, submission_submit
+from courses.uploads import check_upload
 from tests.assignments.conftest import (
     docx_file,
     give,

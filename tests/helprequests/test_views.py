@@ -95,7 +95,7 @@ def test_a_pdf_that_is_really_html_is_refused_on_the_form(client_for, student, s
         },
     )
     assert response.status_code == 200
-    assert "is not a file type we accept" in response.content.decode()
+    assert "content is a web page (HTML)" in response.content.decode()
     assert not HelpRequest.objects.exists()
 
 
