@@ -8,21 +8,17 @@ serialises writers anyway), so these run on PostgreSQL only (the CI run).
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 from wagtail.models import Locale
 
 from courses.helprequests import services
 from courses.helprequests.models import HelpRequest, HelpRequestEvent
-from tests import factories
+from tests import factories, threads
 
 ATTEMPTS = 8
 pg_only = pytest.mark.skipif(
@@ -30,59 +26,13 @@ pg_only = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _keep_migrated_rows(django_db_setup, django_db_blocker):
-    """Put back what the data migrations made once this module's tests are done.
-
-    A transactional test ends by emptying every table, the rows the migrations made
-    included (Wagtail's locale and root page, the role groups); a reused test database
-    would then break the next run. Snapshot before, reload after (as tests/e2e and
-    tests/scheduling do). Module scope: torn down after the last test's own flush.
-    """
-    if connection.vendor != "postgresql":  # the tests below are skipped there
-        yield
-        return
-    with django_db_blocker.unblock():
-        snapshot = connection.creation.serialize_db_to_string()
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(snapshot)
-        tables = set(connection.introspection.table_names())
-        models = [
-            model
-            for model in apps.get_models(include_auto_created=True)
-            if model._meta.db_table in tables
-        ]
-        statements = connection.ops.sequence_reset_sql(no_style(), models)
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-
 def run_together(jobs):
-    """Run each job in its own thread, all released at once; return their outcomes."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            job()
-            results[index] = "ok"
-        except ValidationError as error:
-            results[index] = error.code
-        except Exception as error:  # noqa: BLE001 - reported by the assertion
-            results[index] = repr(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    """Each job in its own thread, all released at once: "ok", the ValidationError's code,
+    or the repr of anything else."""
+    return [
+        r.code if isinstance(r, ValidationError) else repr(r) if isinstance(r, Exception) else "ok"
+        for r in threads.run_together(jobs)
+    ]
 
 
 def _assigned_request():

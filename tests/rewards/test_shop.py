@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from courses.rewards import services
 from courses.rewards.models import CoinsEntry, Equipped, ItemKind, Purchase, Reason, ShopItem
 from courses.rewards.selectors import balances_for, equipped_for
-from tests import factories
+from tests import factories, threads
 from tests.rewards.helpers import badge_image, grant_coins, make_item
 
 
@@ -133,36 +131,15 @@ needs_postgresql = pytest.mark.skipif(
 )
 
 
-def _race(calls):
-    """Run `calls` in threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 (reported to the test)
-            results[index] = error
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_purchases_at_once_never_overspend():
     student = factories.StudentFactory()
     grant_coins(student, 10)
     items = [make_item(price=6), make_item(price=7, colour="#ff0000"), make_item(price=5)]
-    results = _race([lambda i=item: services.item_buy(student=student, item=i) for item in items])
+    results = threads.run_together(
+        [lambda i=item: services.item_buy(student=student, item=i) for item in items]
+    )
     bought = [r for r in results if isinstance(r, Purchase)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(bought) == 1 and len(refused) == 2, results
@@ -177,7 +154,7 @@ def test_the_same_item_bought_twice_at_once_is_one_purchase():
     student = factories.StudentFactory()
     grant_coins(student, 20)
     item = make_item(price=6)
-    results = _race([lambda: services.item_buy(student=student, item=item)] * 3)
+    results = threads.run_together([lambda: services.item_buy(student=student, item=item)] * 3)
     assert sum(isinstance(r, Purchase) for r in results) == 1, results
     assert Purchase.objects.count() == 1
     assert balances_for(student).coins == 14
@@ -189,7 +166,7 @@ def test_concurrent_awards_convert_each_coin_once():
     from courses.rewards.models import PointsEntry
 
     student = factories.StudentFactory()
-    results = _race(
+    results = threads.run_together(
         [
             lambda n=n: services.points_award(
                 student=student, amount=10, reason=Reason.ADJUSTMENT, idempotency_key=f"k{n}"

@@ -13,9 +13,6 @@ import time as time_module
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
-from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -32,7 +29,7 @@ from scheduling.models import (
 from scheduling.services import lessons as lesson_services
 from scheduling.services.booking import booking_request
 from scheduling.services.lessons import lesson_create
-from tests import factories
+from tests import factories, threads
 from tests.scheduling.factories import at, linked_student, make_lesson, open_all_week
 
 ATTEMPTS = 24
@@ -43,55 +40,17 @@ sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite s
 Status = ScheduledLesson.Status
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _keep_migrated_rows(django_db_setup, django_db_blocker):
-    """Put back what the data migrations made once this module's tests are done.
-
-    A transactional test ends by emptying every table, which also drops the rows that
-    migrations created (Wagtail's locale and root page, the role groups); a reused test
-    database (--reuse-db) would then break the next run. The module takes a snapshot
-    before its tests and reloads it after them, as tests/e2e does around browser tests.
-    """
-    with django_db_blocker.unblock():
-        snapshot = connection.creation.serialize_db_to_string()
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(snapshot)
-        tables = set(connection.introspection.table_names())
-        models = [
-            model
-            for model in apps.get_models(include_auto_created=True)
-            if model._meta.db_table in tables
-        ]
-        statements = connection.ops.sequence_reset_sql(no_style(), models)
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-
 def run_together(jobs):
-    """Run each job in its own thread, all released at once; return their results in order."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job()
-        except SlotTaken as error:
-            results[index] = ("taken", error.messages[0])
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            results[index] = ("error", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    """Each job in its own thread, all released at once: the job's result, ("taken",
+    message) for a SlotTaken, ("error", repr) for anything else."""
+    return [
+        ("taken", r.messages[0])
+        if isinstance(r, SlotTaken)
+        else ("error", repr(r))
+        if isinstance(r, Exception)
+        else r
+        for r in threads.run_together(jobs)
+    ]
 
 
 @pytest.fixture
