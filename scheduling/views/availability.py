@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from people.roles import Role
@@ -140,23 +141,27 @@ class TimeOffDeleteView(RoleRequiredMixin, View):
         return redirect("scheduling:availability")
 
 
-class BookingSettingsView(RoleRequiredMixin, View):
-    """/schedule/booking-settings/: auto-confirm, notice, horizon, cancellation rules."""
+class _PolicyFormView(RoleRequiredMixin, View):
+    """A page with the cancellation and booking rules' form; subclasses say whose rules."""
 
-    allowed_roles = (Role.TUTOR,)
-    template_name = "scheduling/booking_settings.html"
+    success_message = ""
+    success_url = ""
+
+    def current_policy(self) -> SchedulePolicy:
+        raise NotImplementedError
+
+    def save(self, fields: dict) -> None:
+        raise NotImplementedError
+
+    def extra_context(self) -> dict:
+        return {}
 
     def render(self, form, status=200):
-        own = SchedulePolicy.objects.filter(tutor=self.request.user).exists()
-        return render(
-            self.request,
-            self.template_name,
-            {"form": form, "uses_school_default": not own},
-            status=status,
-        )
+        context = {"form": form, **self.extra_context()}
+        return render(self.request, self.template_name, context, status=status)
 
     def get(self, request):
-        policy = SchedulePolicy.for_tutor(request.user)
+        policy = self.current_policy()
         return self.render(PolicyForm(initial={f: getattr(policy, f) for f in POLICY_FIELDS}))
 
     def post(self, request):
@@ -164,50 +169,48 @@ class BookingSettingsView(RoleRequiredMixin, View):
         if form.is_valid():
             try:
                 with service_call(request, form):
-                    schedule_policy_update(
-                        by=request.user,
-                        tutor=request.user,
-                        **{f: form.cleaned_data[f] for f in POLICY_FIELDS},
-                    )
+                    self.save({f: form.cleaned_data[f] for f in POLICY_FIELDS})
             except ValidationError:
                 pass
             else:
-                messages.success(request, _("Booking settings saved."))
-                return redirect("scheduling:booking_settings")
+                messages.success(request, self.success_message)
+                return redirect(self.success_url)
         return self.render(form, status=400)
 
 
-class SchoolPolicyView(RoleRequiredMixin, View):
+class BookingSettingsView(_PolicyFormView):
+    """/schedule/booking-settings/: auto-confirm, notice, horizon, cancellation rules."""
+
+    allowed_roles = (Role.TUTOR,)
+    template_name = "scheduling/booking_settings.html"
+    success_message = _lazy("Booking settings saved.")
+    success_url = "scheduling:booking_settings"
+
+    def current_policy(self):
+        return SchedulePolicy.for_tutor(self.request.user)
+
+    def save(self, fields):
+        schedule_policy_update(by=self.request.user, tutor=self.request.user, **fields)
+
+    def extra_context(self):
+        own = SchedulePolicy.objects.filter(tutor=self.request.user).exists()
+        return {"uses_school_default": not own}
+
+
+class SchoolPolicyView(_PolicyFormView):
     """/schedule/school-rules/: the school's default cancellation and booking rules, used by
     every tutor who has not set their own. Managers and admins."""
 
     allowed_roles = (Role.MANAGER, Role.ADMIN)
     template_name = "scheduling/school_policy.html"
+    success_message = _lazy("The school's rules are saved.")
+    success_url = "scheduling:school_policy"
 
-    def render(self, form, status=200):
-        overriding = SchedulePolicy.objects.filter(tutor__isnull=False).count()
-        return render(
-            self.request,
-            self.template_name,
-            {"form": form, "overriding": overriding},
-            status=status,
-        )
+    def current_policy(self):
+        return SchedulePolicy.objects.filter(tutor__isnull=True).first() or SchedulePolicy()
 
-    def get(self, request):
-        policy = SchedulePolicy.objects.filter(tutor__isnull=True).first() or SchedulePolicy()
-        return self.render(PolicyForm(initial={f: getattr(policy, f) for f in POLICY_FIELDS}))
+    def save(self, fields):
+        school_policy_update(by=self.request.user, **fields)
 
-    def post(self, request):
-        form = PolicyForm(request.POST)
-        if form.is_valid():
-            try:
-                with service_call(request, form):
-                    school_policy_update(
-                        by=request.user, **{f: form.cleaned_data[f] for f in POLICY_FIELDS}
-                    )
-            except ValidationError:
-                pass
-            else:
-                messages.success(request, _("The school's rules are saved."))
-                return redirect("scheduling:school_policy")
-        return self.render(form, status=400)
+    def extra_context(self):
+        return {"overriding": SchedulePolicy.objects.filter(tutor__isnull=False).count()}

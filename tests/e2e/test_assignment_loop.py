@@ -24,6 +24,7 @@ from people import demo
 from people.models import Guardianship, Level, Subject, TutorStudent
 from people.roles import Role
 from people.services import user_create
+from tests.e2e.steps import sign_in, start_over
 
 pytestmark = pytest.mark.browser
 
@@ -75,21 +76,6 @@ def make_world() -> dict:
     course.add_child(instance=task)
     task.save_revision().publish()
     return {"tutor": tutor, "student": student, "parent": parent, "course": course, "task": task}
-
-
-def sign_in(page: Page, email: str) -> None:
-    """The site's own login form; it lands on the dashboard."""
-    page.goto(reverse("people:login"))
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("input[name='username']").fill(email)
-    form.locator("input[name='password']").fill(demo.DEMO_PASSWORD)
-    form.locator("button[type='submit']").click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("people:dashboard")) + "$"))
-
-
-def start_over(page: Page) -> None:
-    """Forget the session: the next person signs in on a clean browser."""
-    page.context.clear_cookies()
 
 
 def test_tutor_assigns_student_hands_in_a_file_tutor_grades_parent_sees(browser_page: Page):

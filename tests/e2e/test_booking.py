@@ -19,6 +19,7 @@ from people.roles import Role
 from people.services import tutor_request_accept, tutor_request_create, user_create
 from scheduling.models import ScheduledLesson
 from scheduling.services.availability import availability_add
+from tests.e2e.steps import sign_in, start_over
 
 pytestmark = pytest.mark.browser
 
@@ -50,21 +51,6 @@ def make_world() -> dict:
             by=tutor, tutor=tutor, weekday=weekday, start_time=dt.time(9), end_time=dt.time(12)
         )
     return {"tutor": tutor, "student": student}
-
-
-def sign_in(page: Page, email: str) -> None:
-    """The site's own login form; it lands on the dashboard."""
-    page.goto(reverse("people:login"))
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("input[name='username']").fill(email)
-    form.locator("input[name='password']").fill(demo.DEMO_PASSWORD)
-    form.locator("button[type='submit']").click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("people:dashboard")) + "$"))
-
-
-def start_over(page: Page) -> None:
-    """Forget the session: the next person signs in on a clean browser."""
-    page.context.clear_cookies()
 
 
 def test_student_books_tutor_confirms_student_sees_it_in_the_week(browser_page: Page):

@@ -22,6 +22,7 @@ from people import demo
 from people.models import Level, Subject
 from people.roles import Role
 from people.services import user_create
+from tests.e2e.steps import sign_in, start_over
 
 pytestmark = pytest.mark.browser
 
@@ -131,21 +132,6 @@ def make_world() -> dict:
     lesson.save_revision(user=tutor)
     enrollment_create(student=student, course=course, by=admin)
     return {"tutor": tutor, "admin": admin, "student": student, "course": course, "lesson": lesson}
-
-
-def sign_in(page: Page, email: str) -> None:
-    """The site's own login form; it lands on the dashboard."""
-    page.goto(reverse("people:login"))
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("input[name='username']").fill(email)
-    form.locator("input[name='password']").fill(demo.DEMO_PASSWORD)
-    form.locator("button[type='submit']").click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("people:dashboard")) + "$"))
-
-
-def start_over(page: Page) -> None:
-    """Forget the session: the next person signs in on a clean browser."""
-    page.context.clear_cookies()
 
 
 def footer_action(page: Page, selector: str):

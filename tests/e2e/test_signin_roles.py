@@ -15,17 +15,9 @@ from people import demo
 from people.models import TutorStudent, User
 
 # browser_page brings `transactional_db` (through migrated_db) and `live_server`.
+from tests.e2e.steps import sign_in
+
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, email: str) -> None:
-    """Fill in and submit the login form, and land on the dashboard."""
-    page.goto(reverse("people:login"))
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("input[name='username']").fill(email)
-    form.locator("input[name='password']").fill(demo.DEMO_PASSWORD)
-    form.locator("button[type='submit']").click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("people:dashboard")) + "$"))
 
 
 def sign_out(page: Page) -> None:
