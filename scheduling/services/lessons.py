@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from messaging.models import Notification
 from messaging.services import notify
-from people.models import ClassroomMembership, TutorProfile, User
+from people.models import ClassroomMembership, Guardianship, TutorProfile, User
 from people.permissions import has_active_link
 from people.roles import Role
 
@@ -83,6 +83,29 @@ def notify_each(
             continue
         seen.add(user.pk)
         notify(recipient=user, kind=kind, text=lambda u=user: text(u), link=lesson_link(lesson))
+
+
+def notify_parents(
+    lesson: ScheduledLesson, kind: str, text: Callable[[User, User], str], *, skip=()
+) -> None:
+    """Tell the parents of the lesson's students too (each parent once, naming one child):
+    a parent follows their children's schedule. `skip` holds users told already."""
+    students = {student.pk: student for student in lesson_students(lesson)}
+    links = Guardianship.objects.filter(student_id__in=students).select_related("parent")
+    skipped = {getattr(user, "pk", user) for user in skip}
+    told = set()
+    for link in links.order_by("parent_id", "student_id"):
+        parent = link.parent
+        if parent.pk in told or parent.pk in skipped or not parent.is_active:
+            continue
+        told.add(parent.pk)
+        child = students[link.student_id]
+        notify(
+            recipient=parent,
+            kind=kind,
+            text=lambda p=parent, c=child: text(p, c),
+            link=lesson_link(lesson),
+        )
 
 
 def price_for(tutor: User, start: datetime, end: datetime) -> tuple[Decimal, str]:
@@ -355,6 +378,18 @@ def lesson_create(
                     % {"tutor": tutor.display_name, "when": when_for(lesson, u)}
                 ),
             )
+            notify_parents(
+                lesson,
+                Notification.Kind.LESSON_SCHEDULED,
+                lambda parent, child: (
+                    _("%(tutor)s scheduled a lesson with %(student)s: %(when)s.")
+                    % {
+                        "tutor": tutor.display_name,
+                        "student": child.display_name,
+                        "when": when_for(lesson, parent),
+                    }
+                ),
+            )
     return lesson
 
 
@@ -541,6 +576,22 @@ def lesson_cancel(
                 _("%(who)s cancelled the lesson of %(when)s.")
                 % {"who": by.display_name, "when": when_for(current, u)}
             ),
+        )
+        notify_parents(
+            current,
+            Notification.Kind.LESSON_CANCELLED,
+            lambda parent, child: (
+                _("%(student)s cancelled their lesson of %(when)s.")
+                % {"student": child.display_name, "when": when_for(current, parent)}
+                if child.pk == by.pk
+                else _("%(who)s cancelled the lesson of %(student)s on %(when)s.")
+                % {
+                    "who": by.display_name,
+                    "student": child.display_name,
+                    "when": when_for(current, parent),
+                }
+            ),
+            skip=[by],
         )
     return current
 

@@ -453,3 +453,25 @@ def test_policy_rows_one_default_and_one_per_tutor(tutor):
     assert SchedulePolicy.for_tutor(tutor) == own
     with pytest.raises(IntegrityError), transaction.atomic():
         SchedulePolicy.objects.create(tutor=tutor)
+
+
+def test_parents_hear_of_lessons_scheduled_and_cancelled_for_their_child(tutor, student, parent):
+    """A parent follows the child's schedule: told when a lesson is set and when it goes."""
+    from messaging.models import Notification
+    from scheduling.services.lessons import lesson_cancel, lesson_create
+
+    start = timezone.now().replace(microsecond=0) + timedelta(days=3)
+    lesson = lesson_create(
+        by=tutor, tutor=tutor, student=student, start=start, end=start + timedelta(hours=1)
+    )
+    told = Notification.objects.filter(recipient=parent)
+    assert told.filter(kind=Notification.Kind.LESSON_SCHEDULED).count() == 1
+    assert student.display_name in told.get(kind=Notification.Kind.LESSON_SCHEDULED).text
+    lesson_cancel(by=student, lesson=lesson, reason="ill")
+    cancelled = told.get(kind=Notification.Kind.LESSON_CANCELLED)
+    assert "cancelled their lesson" in cancelled.text
+    again = lesson_create(
+        by=tutor, tutor=tutor, student=student, start=start, end=start + timedelta(hours=1)
+    )
+    lesson_cancel(by=parent, lesson=again, reason="trip")
+    assert told.filter(kind=Notification.Kind.LESSON_CANCELLED).count() == 1  # not told of own act
