@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
 from people.dashboard import Panel, head, register
 from people.roles import Role
 
 from .models import ScheduledLesson
-from .selectors import unmarked_lessons, upcoming_lessons
+from .selectors import lessons_for, unmarked_lessons, upcoming_lessons
 
 
 def next_lessons_panel(user) -> dict:
@@ -19,6 +23,26 @@ def next_lessons_panel(user) -> dict:
     return data
 
 
+def todays_lessons_panel(user) -> dict:
+    """Managers and admins: the school's lessons today (in the viewer's timezone)."""
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(today, time.min, tzinfo=zone)
+    lessons = lessons_for(user, start, start + timedelta(days=1)).exclude(
+        status__in=ScheduledLesson.CANCELLED_STATUSES
+    )
+    return {"today": head(lessons, size=10), "count": lessons.count()}
+
+
+register(
+    Panel(
+        key="scheduling.todays_lessons",
+        roles=frozenset({Role.MANAGER, Role.ADMIN}),
+        template="scheduling/dashboard/today.html",
+        build=todays_lessons_panel,
+        order=15,
+    )
+)
 register(
     Panel(
         key="scheduling.next_lessons",

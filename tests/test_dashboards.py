@@ -172,3 +172,23 @@ def test_parent_dashboard_queries_do_not_grow_with_events(client_for, parent, st
     with CaptureQueriesContext(connection) as after:
         client.get(DASHBOARD)
     assert len(after) == len(before) + 1  # + the completion times of the progress charts
+
+
+def test_staff_see_todays_lessons(client_for, manager, tutor, student):
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from scheduling.models import ScheduledLesson
+
+    start = timezone.now() + timedelta(minutes=30)
+    if timezone.localdate(start) != timezone.localdate():
+        start = datetime.combine(
+            timezone.localdate(), time(23, 0), tzinfo=timezone.get_current_timezone()
+        )
+    ScheduledLesson.objects.create(
+        tutor=tutor, student=student, start=start, end=start + timedelta(minutes=30)
+    )
+    html = client_for(manager).get(DASHBOARD).text
+    assert 'data-testid="todays-lessons"' in html and 'data-count="today">1<' in html
+    assert student.display_name in html
