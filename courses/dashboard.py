@@ -76,12 +76,15 @@ def tutor_student_activity(tutor):
     )
     for enrollment in enrollments:
         done, total = totals.setdefault(enrollment.student_id, [0, 0])
+        # Completions of lessons unpublished since still count in `items_completed`, but
+        # not in `items_total` (live items only): a course is at most all done.
         totals[enrollment.student_id] = [
-            done + enrollment.items_completed,
+            done + min(enrollment.items_completed, enrollment.items_total),
             total + enrollment.items_total,
         ]
     for link in links["rows"]:
         done, total = totals.get(link.student_id, (0, 0))
+        done = min(done, total)
         link.items_completed, link.items_total = done, total
         link.percent = round(100 * done / total) if total else None
         moments = [link.last_viewed, link.last_completed, link.last_submitted]

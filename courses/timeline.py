@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.models import Page
 
-from people.timeline import TimelineEvent, register_source
+from people.timeline import TimelineEvent, newest_per_student, register_source
 
 from .models import AttemptStatus, LessonProgress, QuizAttempt
 
@@ -38,16 +38,20 @@ def _percent(result: dict) -> str:
 
 
 def course_events(student_ids: list[int], limit: int) -> list[TimelineEvent]:
-    cap = limit * len(student_ids)
+    """Each student's newest `limit` completions and graded quizzes (window per student)."""
     completions = list(
-        LessonProgress.objects.filter(student_id__in=student_ids, completed_at__isnull=False)
-        .order_by("-completed_at")
-        .values_list("student_id", "lesson_translation_key", "completed_at")[:cap]
+        newest_per_student(
+            LessonProgress.objects.filter(student_id__in=student_ids, completed_at__isnull=False),
+            limit=limit,
+            at="completed_at",
+        ).values_list("student_id", "lesson_translation_key", "completed_at")
     )
     attempts = list(
-        QuizAttempt.objects.filter(student_id__in=student_ids, status=AttemptStatus.GRADED)
-        .order_by("-submitted_at")
-        .values_list("student_id", "page_translation_key", "submitted_at", "result")[:cap]
+        newest_per_student(
+            QuizAttempt.objects.filter(student_id__in=student_ids, status=AttemptStatus.GRADED),
+            limit=limit,
+            at="submitted_at",
+        ).values_list("student_id", "page_translation_key", "submitted_at", "result")
     )
     titles = _titles({row[1] for row in completions} | {row[1] for row in attempts})
     unknown = gettext("a removed lesson")

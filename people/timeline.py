@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -34,6 +36,34 @@ class TimelineEvent:
 
 
 Source = Callable[[list[int], int], list[TimelineEvent]]
+
+
+def newest_per_student(
+    queryset: QuerySet,
+    *,
+    limit: int,
+    at: str,
+    student: str = "student_id",
+    upcoming: bool = False,
+) -> QuerySet:
+    """`queryset` cut to the first `limit` rows of EACH student, in one query.
+
+    Rows are numbered per student (a ROW_NUMBER() window partitioned by `student`) by the
+    time field `at`: newest first, or soonest first for `upcoming` events; the primary
+    key breaks ties. A plain `[:limit * n]` would let one busy student fill the whole
+    slice and hide a sibling's events. The result is ordered by student, then that order.
+    """
+    time = F(at).asc() if upcoming else F(at).desc()
+    tie = F("pk").asc() if upcoming else F("pk").desc()
+    return (
+        queryset.annotate(
+            timeline_rank=Window(RowNumber(), partition_by=F(student), order_by=[time, tie])
+        )
+        .filter(timeline_rank__lte=limit)
+        .order_by(student, time, tie)
+    )
+
+
 _SOURCES: dict[str, Source] = {}
 
 

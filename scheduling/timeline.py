@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from people.timeline import TimelineEvent, register_source
+from people.timeline import TimelineEvent, newest_per_student, register_source
 
 from .models import LessonParticipant, ScheduledLesson
 
@@ -28,19 +28,26 @@ def _text(lesson: ScheduledLesson) -> str:
 
 
 def lesson_events(student_ids: list[int], limit: int) -> list[TimelineEvent]:
-    cap = limit * len(student_ids)
+    """Each student's next `limit` lessons and last `limit` past ones (window per student)."""
     now = timezone.now()
     rows = LessonParticipant.objects.filter(student_id__in=student_ids).select_related(
         "lesson__tutor"
     )
-    upcoming = rows.filter(
-        lesson__start__gte=now,
-        lesson__status__in=(Status.SCHEDULED, Status.REQUESTED),
-    ).order_by("lesson__start")[:cap]
-    past = (
-        rows.filter(lesson__start__lt=now)
-        .exclude(Q(lesson__status__in=(Status.REQUESTED, Status.DECLINED, Status.EXPIRED)))
-        .order_by("-lesson__start")[:cap]
+    upcoming = newest_per_student(
+        rows.filter(
+            lesson__start__gte=now,
+            lesson__status__in=(Status.SCHEDULED, Status.REQUESTED),
+        ),
+        limit=limit,
+        at="lesson__start",
+        upcoming=True,
+    )
+    past = newest_per_student(
+        rows.filter(lesson__start__lt=now).exclude(
+            Q(lesson__status__in=(Status.REQUESTED, Status.DECLINED, Status.EXPIRED))
+        ),
+        limit=limit,
+        at="lesson__start",
     )
     events = []
     for participant in list(upcoming) + list(past):

@@ -78,6 +78,23 @@ def test_tutor_sees_progress_and_last_activity_in_own_courses_only(
     assert course.title not in other_html
 
 
+def test_tutor_progress_never_passes_100_percent_after_a_lesson_is_unpublished(
+    client_for, tutor, student, course
+):
+    """Completions of a lesson taken offline still count as done, not as more than all."""
+    from courses.dashboard import tutor_student_activity
+
+    enroll(student, course)
+    first, second = [page.specific for page in course.get_children()]
+    _complete(student, course, first)
+    _complete(student, course, second)
+    second.unpublish()
+    (link,) = tutor_student_activity(tutor)["rows"]
+    assert (link.items_completed, link.items_total, link.percent) == (1, 1, 100)
+    html = client_for(tutor).get(DASHBOARD).text
+    assert "100% (1 of 1)" in html and "200%" not in html
+
+
 def _tutor_dashboard_queries(client, tutor, count: int) -> int:
     for _ in range(count):
         factories.TutorStudentFactory(tutor=tutor, student=factories.StudentFactory())
@@ -192,3 +209,117 @@ def test_staff_see_todays_lessons(client_for, manager, tutor, student):
     html = client_for(manager).get(DASHBOARD).text
     assert 'data-testid="todays-lessons"' in html and 'data-count="today">1<' in html
     assert student.display_name in html
+
+
+# --- timelines: the newest events of EACH child ------------------------------------------
+
+
+def _two_children(parent):
+    """Child A (busy) and child B (quiet), both of `parent`."""
+    busy, quiet = factories.StudentFactory(), factories.StudentFactory()
+    for child in (busy, quiet):
+        factories.GuardianshipFactory(parent=parent, student=child)
+    return busy, quiet
+
+
+def test_a_busy_child_does_not_hide_a_siblings_completions(parent):
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.models import LessonProgress
+    from people.timeline import timeline_for
+
+    busy, quiet = _two_children(parent)
+    now = timezone.now()
+    course_key = uuid.uuid4()
+    for n in range(15):
+        LessonProgress.objects.create(
+            student=busy,
+            lesson_translation_key=uuid.uuid4(),
+            course_translation_key=course_key,
+            completed_at=now - timedelta(minutes=n),
+        )
+    LessonProgress.objects.create(
+        student=quiet,
+        lesson_translation_key=uuid.uuid4(),
+        course_translation_key=course_key,
+        completed_at=now - timedelta(days=30),
+    )
+    timeline = timeline_for([busy.pk, quiet.pk], limit=6)
+    assert [e.kind for e in timeline[quiet.pk]] == ["progress"]
+    assert len(timeline[busy.pk]) == 6
+    assert [e.at for e in timeline[busy.pk]] == [now - timedelta(minutes=n) for n in range(6)]
+
+
+def test_a_busy_child_does_not_hide_a_siblings_assignments(parent, tutor, course):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.assignments.models import Assignment
+    from people.timeline import timeline_for
+    from tests.gradebook.world import make_assignment
+
+    busy, quiet = _two_children(parent)
+    lesson = course.get_children().first()
+    now = timezone.now()
+    for n in range(15):
+        make_assignment(
+            tutor, busy, lesson, course, title=f"Busy {n}", due_at=now + timedelta(hours=n + 1)
+        )
+    old = make_assignment(
+        tutor, quiet, lesson, course, title="Quiet work", due_at=now + timedelta(days=20)
+    )
+    Assignment.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=30))
+    timeline = timeline_for([busy.pk, quiet.pk], limit=6)
+    texts = [e.text for e in timeline[quiet.pk]]
+    assert "New work: “Quiet work”" in texts and "“Quiet work” is due" in texts
+    assert sum(1 for e in timeline[busy.pk] if e.upcoming) == 6
+    assert sum(1 for e in timeline[busy.pk] if not e.upcoming) == 6
+
+
+def test_a_busy_child_does_not_hide_a_siblings_lessons(parent, tutor):
+    from people.timeline import timeline_for
+    from scheduling.models import ScheduledLesson
+    from tests.scheduling.factories import at, make_lesson
+
+    busy, quiet = _two_children(parent)
+    done = ScheduledLesson.Status.COMPLETED
+    for n in range(15):
+        make_lesson(tutor, busy, start=at(-(n + 1), 10), status=done)
+        make_lesson(tutor, busy, start=at(n + 1, 10))
+    make_lesson(tutor, quiet, start=at(-40, 12), status=done)
+    make_lesson(tutor, quiet, start=at(40, 12))
+    timeline = timeline_for([busy.pk, quiet.pk], limit=6)
+    quiet_events = timeline[quiet.pk]
+    assert [e.upcoming for e in quiet_events] == [True, False]
+    busy_upcoming = [e.at for e in timeline[busy.pk] if e.upcoming]
+    busy_past = [e.at for e in timeline[busy.pk] if not e.upcoming]
+    assert busy_upcoming == [at(n + 1, 10) for n in range(6)]
+    assert busy_past == [at(-(n + 1), 10) for n in range(6)]
+
+
+@pytest.mark.parametrize("events", [1, 12])
+def test_the_timeline_runs_the_same_queries_however_many_events(
+    parent, tutor, course, events, django_assert_num_queries
+):
+    """Courses (completions, attempts, titles), assignments (3), lessons (2): eight."""
+    from courses.models import LessonProgress
+    from people.timeline import timeline_for
+    from tests.scheduling.factories import at, make_lesson
+
+    busy, quiet = _two_children(parent)
+    lesson = course.get_children().first()
+    for child in (busy, quiet):
+        LessonProgress.objects.create(
+            student=child,
+            lesson_translation_key=lesson.translation_key,
+            course_translation_key=course.translation_key,
+            completed_at=lesson.last_published_at,
+        )
+        for n in range(events):
+            make_lesson(tutor, child, start=at(-(n + 1), 8 + (child == quiet)))
+    with django_assert_num_queries(8):
+        timeline_for([busy.pk, quiet.pk], limit=6)

@@ -6,19 +6,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from people.timeline import TimelineEvent, register_source
+from people.timeline import TimelineEvent, newest_per_student, register_source
 
 from .models import Assignment, Submission, SubmissionStatus
 
 
 def assignment_events(student_ids: list[int], limit: int) -> list[TimelineEvent]:
-    cap = limit * len(student_ids)
+    """Each student's newest `limit` assignments given and handed in, and their next
+    `limit` due dates: three queries, each cut per student by a window."""
     now = timezone.now()
     events = []
-    given = (
-        Assignment.objects.filter(student_id__in=student_ids)
-        .select_related("submission")
-        .order_by("-created_at")[:cap]
+    given = newest_per_student(
+        Assignment.objects.filter(student_id__in=student_ids).select_related("submission"),
+        limit=limit,
+        at="created_at",
     )
     for assignment in given:
         events.append(
@@ -29,11 +30,16 @@ def assignment_events(student_ids: list[int], limit: int) -> list[TimelineEvent]
                 text=gettext("New work: “%(title)s”") % {"title": assignment.title},
             )
         )
-    due = Assignment.objects.filter(
-        student_id__in=student_ids,
-        due_at__gte=now,
-        submission__status__in=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
-    ).order_by("due_at")[:cap]
+    due = newest_per_student(
+        Assignment.objects.filter(
+            student_id__in=student_ids,
+            due_at__gte=now,
+            submission__status__in=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
+        ),
+        limit=limit,
+        at="due_at",
+        upcoming=True,
+    )
     for assignment in due:
         events.append(
             TimelineEvent(
@@ -44,12 +50,13 @@ def assignment_events(student_ids: list[int], limit: int) -> list[TimelineEvent]
                 upcoming=True,
             )
         )
-    handed_in = (
+    handed_in = newest_per_student(
         Submission.objects.filter(
             assignment__student_id__in=student_ids, submitted_at__isnull=False
-        )
-        .select_related("assignment")
-        .order_by("-submitted_at")[:cap]
+        ).select_related("assignment"),
+        limit=limit,
+        at="submitted_at",
+        student="assignment__student_id",
     )
     for submission in handed_in:
         assignment = submission.assignment

@@ -132,13 +132,30 @@ _ENTRY_FIELDS = (
 )
 
 
-def _ledger_union(student):
-    points = PointsEntry.objects.filter(student=student).annotate(
-        ledger=Value("points", output_field=CharField())
-    )
-    coins = CoinsEntry.objects.filter(student=student).annotate(
-        ledger=Value("coins", output_field=CharField())
-    )
+def ledger_page_keys_for(viewer) -> QuerySet | None:
+    """The page translation keys whose ledger entries `viewer` may read, or None for all.
+
+    A tutor reads only what was earned at their own pages (lessons, quizzes and work in
+    their sections): the titles, notes and links of another tutor's courses are not
+    theirs to see, and purchases, conversions and adjustments carry no page of theirs.
+    The student, their parents and school staff read everything. The keys are a values()
+    subquery (one query for the tutor's section paths, none for the others).
+    """
+    if viewer is not None and getattr(viewer, "role", None) == Role.TUTOR:
+        from courses.learning import tutor_page_keys
+
+        return tutor_page_keys(viewer)
+    return None
+
+
+def _ledger_union(student, *, page_keys: QuerySet | None = None):
+    points = PointsEntry.objects.filter(student=student)
+    coins = CoinsEntry.objects.filter(student=student)
+    if page_keys is not None:
+        points = points.filter(page_translation_key__in=page_keys)
+        coins = coins.filter(page_translation_key__in=page_keys)
+    points = points.annotate(ledger=Value("points", output_field=CharField()))
+    coins = coins.annotate(ledger=Value("coins", output_field=CharField()))
     return (
         points.order_by()
         .values(*_ENTRY_FIELDS, "ledger")
@@ -147,16 +164,23 @@ def _ledger_union(student):
     )
 
 
-def _pages_by_key(keys: set[uuid.UUID]) -> dict[uuid.UUID, Page]:
+def _pages_by_key(
+    keys: set[uuid.UUID], *, page_keys: QuerySet | None = None
+) -> dict[uuid.UUID, Page]:
     """Live pages for translation keys, in the active language where translated (1 query).
 
-    Falls back to the default language's page, then to any translation.
+    Only the keys of the rows shown are asked for and, with `page_keys` (a viewer's
+    scope, see `ledger_page_keys_for`), only pages within it, so no title of a page the
+    viewer may not see is read. Falls back to the default language's page, then to any
+    translation.
     """
     if not keys:
         return {}
     active = get_language() or settings.LANGUAGE_CODE
     preference = {active: 0, settings.LANGUAGE_CODE: 1}
     pages = Page.objects.live().filter(translation_key__in=keys).select_related("locale")
+    if page_keys is not None:
+        pages = pages.filter(translation_key__in=page_keys)
     found: dict[uuid.UUID, Page] = {}
     for page in pages.order_by("pk"):
         rank = preference.get(page.locale.language_code, 2)
@@ -166,7 +190,7 @@ def _pages_by_key(keys: set[uuid.UUID]) -> dict[uuid.UUID, Page]:
     return found
 
 
-def _rows(entries: list[dict], request=None) -> list[LedgerRow]:
+def _rows(entries: list[dict], request=None, *, page_keys=None) -> list[LedgerRow]:
     labels = dict(Reason.choices)
     purchase_type = ContentType.objects.get_for_model(Purchase)
     from courses.models import QuizAttempt
@@ -181,7 +205,10 @@ def _rows(entries: list[dict], request=None) -> list[LedgerRow]:
         p.pk: p.item.name
         for p in Purchase.objects.filter(pk__in=purchase_ids).select_related("item")
     }
-    pages = _pages_by_key({e["page_translation_key"] for e in entries if e["page_translation_key"]})
+    pages = _pages_by_key(
+        {e["page_translation_key"] for e in entries if e["page_translation_key"]},
+        page_keys=page_keys,
+    )
     rows = []
     for entry in entries:
         url = label = ""
@@ -209,22 +236,37 @@ def _rows(entries: list[dict], request=None) -> list[LedgerRow]:
     return rows
 
 
-def ledger_page(student, *, page_number=None, request=None, per_page: int = LEDGER_PER_PAGE):
+def ledger_page(
+    student,
+    *,
+    page_number=None,
+    request=None,
+    per_page: int = LEDGER_PER_PAGE,
+    viewer=None,
+):
     """One page of the student's points and coins history, newest first.
 
     Returns a Django paginator page whose `object_list` holds `LedgerRow`s, each with the
     reason and a link to what earned it (the lesson or task page in the viewer's language,
-    or the quiz attempt; a purchase names the item). A fixed number of queries: the
-    count, the page of entries, the pages and the purchases linked from it.
+    or the quiz attempt; a purchase names the item). With a `viewer`, only the entries
+    they may read (`ledger_page_keys_for`: a tutor sees what was earned in their own
+    courses). A fixed number of queries: the count, the page of entries, the pages and
+    the purchases linked from it (and a tutor's section paths). `scoped` on the page
+    says whether entries were left out for the viewer.
     """
-    page = Paginator(_ledger_union(student), per_page).get_page(page_number)
-    page.object_list = _rows(list(page.object_list), request)
+    page_keys = ledger_page_keys_for(viewer)
+    union = _ledger_union(student, page_keys=page_keys)
+    page = Paginator(union, per_page).get_page(page_number)
+    page.object_list = _rows(list(page.object_list), request, page_keys=page_keys)
+    page.scoped = page_keys is not None  # only part of the history (a tutor's courses)
     return page
 
 
-def recent_entries(student, *, limit: int = 5, request=None) -> list[LedgerRow]:
-    """The student's last `limit` ledger entries (for dashboards and the parent timeline)."""
-    return _rows(list(_ledger_union(student)[:limit]), request)
+def recent_entries(student, *, limit: int = 5, request=None, viewer=None) -> list[LedgerRow]:
+    """The student's last `limit` ledger entries that `viewer` may read (all without one)."""
+    page_keys = ledger_page_keys_for(viewer)
+    entries = list(_ledger_union(student, page_keys=page_keys)[:limit])
+    return _rows(entries, request, page_keys=page_keys)
 
 
 # --- shop and owned items ----------------------------------------------------------------------

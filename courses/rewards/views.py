@@ -42,7 +42,7 @@ def _rewards_context(request, student) -> dict:
         "student": student,
         "balances": selectors.balances_for(student),
         "ledger": selectors.ledger_page(
-            student, page_number=request.GET.get("page"), request=request
+            student, page_number=request.GET.get("page"), request=request, viewer=request.user
         ),
         "purchases": purchases,
         "equipped": equipped,
@@ -241,7 +241,9 @@ class StudentRewardsView(RoleRequiredMixin, View):
     """/rewards/students/<id>/: a student's balances, history and items, read-only.
 
     For their parents, their tutors and school staff; the student is sent to their own
-    page; anyone else gets 404.
+    page; anyone else gets 404. A tutor sees the balances and items, but of the history
+    only what was earned in their own courses (another tutor's lessons, quiz results and
+    links are not theirs to see).
     """
 
     def get(self, request, *args, **kwargs):

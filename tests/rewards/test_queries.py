@@ -62,6 +62,10 @@ def items():
 #: and the user bar's permission checks included).
 MINE_QUERIES = 15
 STUDENT_QUERIES = 14
+#: A tutor's view of a student: the same, plus the tutor's section paths (their pages)
+#: and the Wagtail user profile of the user bar (twice), minus the purchases named in the
+#: history (a tutor's history holds no purchases).
+TUTOR_STUDENT_QUERIES = STUDENT_QUERIES + 1 + 2 - 1
 BOARD_QUERIES = 11
 CHILDREN_QUERIES = 7
 SHOP_QUERIES = 8
@@ -85,6 +89,22 @@ def test_parents_view_of_a_child(client_for, tutor, parent, student, items, size
     dress(student, items)
     url = reverse("rewards:student", kwargs={"pk": student.pk})
     assert count_queries(client_for(parent), url) == STUDENT_QUERIES
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_tutors_view_of_a_student(client_for, tutor, student, items, size):
+    """Only the tutor's own entries are listed, in the same number of queries."""
+    course, lessons = make_course(tutor_section_ensure(tutor=tutor), lessons=3)
+    enroll(student, course)
+    fill_ledger(student, lessons, size)
+    other = factories.ListedTutorFactory()
+    factories.TutorStudentFactory(tutor=other, student=student)
+    elsewhere, theirs = make_course(tutor_section_ensure(tutor=other), lessons=2, title="Else")
+    enroll(student, elsewhere)
+    fill_ledger(student, theirs, len(theirs))
+    dress(student, items)
+    url = reverse("rewards:student", kwargs={"pk": student.pk})
+    assert count_queries(client_for(tutor), url) == TUTOR_STUDENT_QUERIES
 
 
 @pytest.mark.parametrize("size", [5, 50])
