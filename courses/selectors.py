@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models.functions import Coalesce, Least, Length, Substr
 from wagtail.models import Locale, Page
 
 from people.models import Classroom, Level, Subject, TutorProfile, TutorStudent, User
@@ -325,7 +325,11 @@ def progress_enrollments(*, students) -> QuerySet[CourseEnrollment]:
         CourseEnrollment.objects.filter(student__in=students)
         .exclude(status=EnrollmentStatus.CANCELLED)
         .select_related("student", "course")
-        .annotate(items_total=_live_item_count(), items_completed=_completed_count())
+        # Completions of lessons unpublished since count no more than the live items.
+        .annotate(
+            items_total=_live_item_count(),
+            items_completed=Least(_completed_count(), _live_item_count()),
+        )
         .order_by("student__last_name", "student__first_name", "student_id", "-created_at")
     )
 

@@ -108,3 +108,18 @@ def test_progress_page_queries_do_not_grow_with_courses(
     with django_assert_max_num_queries(len(small)):
         content = client.get(reverse("courses:progress")).content.decode()
     assert content.count('class="progress-chart"') == 8
+
+
+def test_progress_never_passes_100_percent_after_a_lesson_is_unpublished(
+    client_for, tutor, student
+):
+    course, pages = _enrolled_course(tutor, student, lessons=2)
+    for page in pages:
+        lesson_complete(
+            student=student,
+            lesson_translation_key=page.translation_key,
+            course_translation_key=course.translation_key,
+        )
+    pages[1].unpublish()
+    content = client_for(student).get(reverse("courses:progress")).content.decode()
+    assert "100% (1 of 1)" in content and "200%" not in content
