@@ -34,10 +34,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from courses.models import CoursePage
-from people.models import Classroom, Subject, User
-from people.permissions import get_student_for, students_visible_to
+from people.models import Classroom, Guardianship, Subject, User
+from people.permissions import get_student_for, is_school_staff, students_visible_to
 from people.roles import Role
 
+from .calendar import MAX_YEAR, MIN_YEAR, year_in_range
 from .errors import SlotTaken
 from .models import ScheduledLesson
 from .permissions import can_cancel_lesson, can_manage_lesson, lesson_for
@@ -105,11 +106,44 @@ class LessonSerializer(serializers.ModelSerializer):
     def get_classroom(self, obj):
         return {"id": obj.classroom.pk, "name": obj.classroom.name} if obj.classroom_id else None
 
+    #: Left out for viewers who are neither the lesson's tutor nor school staff, as on the
+    #: lesson page. "chargeable" stays: the page shows it to the family too, and a student
+    #: or parent who cancels late must learn whether it will be charged.
+    PRIVATE_MONEY = ("price", "currency")
+
+    def _viewer(self):
+        return self.context.get("viewer")
+
+    def _sees_everything(self, obj) -> bool:
+        """The lesson's tutor and school staff see every participant and the money."""
+        viewer = self._viewer()
+        return viewer is None or viewer.pk == obj.tutor_id or is_school_staff(viewer)
+
+    def _own_student_ids(self) -> set[int]:
+        """The viewer and, for a parent, their children (read once per response)."""
+        if "own_student_ids" not in self.context:
+            viewer = self._viewer()
+            ids = {viewer.pk}
+            if viewer.role == Role.PARENT:
+                ids.update(
+                    Guardianship.objects.filter(parent=viewer).values_list("student_id", flat=True)
+                )
+            self.context["own_student_ids"] = ids
+        return self.context["own_student_ids"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self._sees_everything(instance):
+            for name in self.PRIVATE_MONEY:
+                data.pop(name, None)
+        return data
+
     def get_participants(self, obj):
-        return [
-            {"student": _person(p.student), "attendance": p.attendance}
-            for p in obj.participants.all()
-        ]
+        rows = obj.participants.all()
+        if not self._sees_everything(obj):
+            own = self._own_student_ids()
+            rows = [p for p in rows if p.student_id in own]
+        return [{"student": _person(p.student), "attendance": p.attendance} for p in rows]
 
     def get_subject(self, obj):
         return {"id": obj.subject.pk, "name": obj.subject.name} if obj.subject_id else None
@@ -125,9 +159,22 @@ class LessonSerializer(serializers.ModelSerializer):
 # --- input --------------------------------------------------------------------------------
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A DateTimeField that answers 400, not 500, for instants near the end of time."""
+
+    def to_internal_value(self, value):
+        try:
+            parsed = super().to_internal_value(value)
+        except (ValueError, OverflowError):
+            self.fail("invalid", format="ISO 8601")
+        if not year_in_range(parsed):
+            raise serializers.ValidationError(_out_of_range().messages[0])
+        return parsed
+
+
 class LessonWriteSerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = BoundedDateTimeField()
+    end = BoundedDateTimeField()
     student = serializers.IntegerField(required=False, allow_null=True)
     classroom = serializers.IntegerField(required=False, allow_null=True)
     subject = serializers.PrimaryKeyRelatedField(
@@ -144,8 +191,8 @@ class LessonWriteSerializer(serializers.Serializer):
 
 
 class LessonPatchSerializer(serializers.Serializer):
-    start = serializers.DateTimeField(required=False)
-    end = serializers.DateTimeField(required=False)
+    start = BoundedDateTimeField(required=False)
+    end = BoundedDateTimeField(required=False)
     subject = serializers.PrimaryKeyRelatedField(
         queryset=Subject.objects.all(), required=False, allow_null=True
     )
@@ -166,8 +213,8 @@ class CancelSerializer(serializers.Serializer):
 class BookSerializer(serializers.Serializer):
     tutor = serializers.IntegerField()
     student = serializers.IntegerField(required=False, allow_null=True)
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = BoundedDateTimeField()
+    end = BoundedDateTimeField()
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -227,15 +274,28 @@ class LessonAPIView(APIView):
 def _parse_instant(value: str | None, default: datetime) -> datetime:
     if not value:
         return default
-    parsed = dateparse.parse_datetime(value)
-    if parsed is None:
-        day = dateparse.parse_date(value)
-        if day is None:
-            raise DjangoValidationError(_("Use ISO 8601 dates or times, e.g. 2026-03-02."))
-        parsed = datetime.combine(day, time(0))
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
+    invalid = DjangoValidationError(_("Use ISO 8601 dates or times, e.g. 2026-03-02."))
+    try:
+        parsed = dateparse.parse_datetime(value)
+        if parsed is None:
+            day = dateparse.parse_date(value)
+            if day is None:
+                raise invalid
+            parsed = datetime.combine(day, time(0))
+        if not year_in_range(parsed):
+            raise _out_of_range()
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
+    except (ValueError, OverflowError) as error:
+        # parse_date/parse_datetime raise ValueError for well-formed impossible dates.
+        raise invalid from error
     return parsed
+
+
+def _out_of_range() -> DjangoValidationError:
+    return DjangoValidationError(
+        _("Use a date between the years %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+    )
 
 
 def date_range(request) -> tuple[datetime, datetime]:

@@ -55,14 +55,25 @@ def combine_local(day: dt.date, time: dt.time, tz: dt.tzinfo) -> dt.datetime | N
     return instant
 
 
+#: The years the calendar pages and the API accept: far enough, and far from date overflow.
+MIN_YEAR = 1970
+MAX_YEAR = 2100
+
+
+def year_in_range(day: dt.date) -> bool:
+    return MIN_YEAR <= day.year <= MAX_YEAR
+
+
 def parse_day(value: str | None, default: dt.date) -> dt.date:
-    """A `YYYY-MM-DD` query parameter, or `default` when it is missing or malformed."""
+    """A `YYYY-MM-DD` query parameter, or `default` when it is missing, malformed, not a
+    real date (2026-02-30) or outside MIN_YEAR..MAX_YEAR (9999-12-31 would overflow)."""
     if not value:
         return default
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+        day = dt.date.fromisoformat(value)
+    except (ValueError, OverflowError):
         return default
+    return day if year_in_range(day) else default
 
 
 def week_start(day: dt.date) -> dt.date:

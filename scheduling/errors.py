@@ -68,12 +68,14 @@ class SlotTaken(ValidationError):
 
     `conflicts` holds the overlapping ScheduledLesson rows (possibly empty when the database
     refused a row whose winner is no longer visible); the message names the first one in
-    the viewer's timezone. The JSON API answers it with 409.
+    the viewer's timezone, unless a `message` is given. The JSON API answers it with 409.
     """
 
-    def __init__(self, conflicts=(), *, viewer=None):
+    def __init__(self, conflicts=(), *, viewer=None, message=None):
         self.conflicts = list(conflicts)
-        if self.conflicts:
+        if message is not None:
+            pass
+        elif self.conflicts:
             message = describe_conflict(self.conflicts[0], viewer)
         else:
             message = _("This time slot has just been taken.")

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from people.models import Classroom, Subject, User
 from people.permissions import students_visible_to
 
-from .calendar import combine_local
+from .calendar import MAX_YEAR, MIN_YEAR, combine_local, year_in_range
 from .models import Availability, SchedulePolicy
 from .services.availability import POLICY_FIELDS, REMINDER_CHOICES
 
@@ -30,6 +30,16 @@ MAX_OCCURRENCES = 100
 SCOPE_THIS = "this"
 SCOPE_FOLLOWING = "following"
 SCOPE_ALL = "all"
+
+
+def validate_year(day: dt.date) -> None:
+    """Dates far in the past or future are refused (9999-12-31 would overflow later)."""
+    if not year_in_range(day):
+        raise forms.ValidationError(
+            _("Use a date between the years %(min)s and %(max)s."),
+            params={"min": MIN_YEAR, "max": MAX_YEAR},
+            code="year_range",
+        )
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -54,7 +64,7 @@ def _local_instant(form, day, time, tz, field="start_time"):
 class LessonTimeMixin(forms.Form):
     """Date, local start time and duration → cleaned_data['start'] / ['end'] (UTC)."""
 
-    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET, validators=[validate_year])
     start_time = forms.TimeField(label=_("Start time"), widget=TIME_WIDGET)
     duration_minutes = forms.IntegerField(
         label=_("Length (minutes)"), min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=60
@@ -135,7 +145,9 @@ class LessonForm(LessonTimeMixin):
         initial=10,
         required=False,
     )
-    until = forms.DateField(label=_("Last date"), required=False, widget=DATE_WIDGET)
+    until = forms.DateField(
+        label=_("Last date"), required=False, widget=DATE_WIDGET, validators=[validate_year]
+    )
 
     def __init__(self, *args, tutor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,11 +298,15 @@ class AvailabilityForm(forms.Form):
 class TimeOffForm(forms.Form):
     """A period off in the tutor's local time (whole days by default)."""
 
-    start_date = forms.DateField(label=_("From date"), widget=DATE_WIDGET)
+    start_date = forms.DateField(
+        label=_("From date"), widget=DATE_WIDGET, validators=[validate_year]
+    )
     start_time = forms.TimeField(
         label=_("From time"), widget=TIME_WIDGET, required=False, initial=dt.time(0, 0)
     )
-    end_date = forms.DateField(label=_("Until date"), widget=DATE_WIDGET)
+    end_date = forms.DateField(
+        label=_("Until date"), widget=DATE_WIDGET, validators=[validate_year]
+    )
     end_time = forms.TimeField(
         label=_("Until time"),
         widget=TIME_WIDGET,

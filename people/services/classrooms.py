@@ -186,6 +186,11 @@ def classroom_member_add(
             link=link,
             email=False,
         )
+    if created:
+        # Imported here: scheduling imports people (models, permissions).
+        from scheduling.services.classrooms import classroom_lessons_resync
+
+        classroom_lessons_resync(classroom=classroom)
     return created
 
 
@@ -198,4 +203,9 @@ def classroom_member_remove(*, classroom: Classroom, student: User, by: User) ->
     if not can_manage_classroom(by, classroom):
         raise PermissionDenied(_("Only the classroom's tutor can change its members."))
     deleted, _rows = classroom.memberships.filter(student=student).delete()
+    if deleted:
+        # Imported here: scheduling imports people (models, permissions).
+        from scheduling.services.classrooms import classroom_lessons_resync
+
+        classroom_lessons_resync(classroom=classroom)
     return deleted > 0

@@ -133,6 +133,10 @@ def tutor_link_end(*, link: TutorStudent, by: User) -> TutorStudent:
     ClassroomMembership.objects.filter(
         classroom__tutor_id=locked.tutor_id, student_id=locked.student_id
     ).delete()
+    # Imported here: scheduling imports people (models, permissions).
+    from scheduling.services.classrooms import on_tutor_link_ended
+
+    on_tutor_link_ended(tutor=locked.tutor, student=locked.student, by=by)
     by_name = by.display_name
     for party in (locked.tutor, locked.student):
         if party.pk == by.pk:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from messaging.models import Notification
 from people.models import User
+from people.permissions import has_active_link
 
 from ..locking import guard_overlaps
 from ..models import LessonChange, ScheduledLesson, SchedulePolicy
@@ -138,6 +139,11 @@ def booking_confirm(*, by: User, lesson: ScheduledLesson, now=None) -> Scheduled
             raise ValidationError(_("This booking has already been answered."), code="conflict")
         if current.has_started(now):
             raise ValidationError(_("This booking has expired."), code="expired")
+        if current.student_id is not None and not has_active_link(current.tutor, current.student):
+            raise ValidationError(
+                _("This booking cannot be confirmed: the tutoring link has ended."),
+                code="not_linked",
+            )
         current.status = Status.SCHEDULED
         current.save(update_fields=["status", "updated_at"])
         lesson_services.sync_participants(current)

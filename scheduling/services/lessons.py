@@ -632,9 +632,25 @@ def lesson_mark(
             return current
         if status == Status.COMPLETED:
             chargeable = True
+            if not current.is_blocking:
+                # A no-show freed the slot; holding the lesson takes it again.
+                raise_if_taken(
+                    current.tutor,
+                    students,
+                    current.start,
+                    current.end,
+                    exclude=current.pk,
+                    viewer=by,
+                )
         else:
             chargeable = SchedulePolicy.for_tutor(current.tutor).no_show_chargeable
-        changes = _end_lesson(current, by=by, status=status, chargeable=chargeable, reason="")
+        changes = _set_attendance(
+            current,
+            LessonParticipant.Attendance.PRESENT
+            if status == Status.COMPLETED
+            else LessonParticipant.Attendance.ABSENT,
+        )
+        changes.update(_end_lesson(current, by=by, status=status, chargeable=chargeable, reason=""))
         action = (
             LessonChange.Action.COMPLETED
             if status == Status.COMPLETED
@@ -642,6 +658,17 @@ def lesson_mark(
         )
         record(current, by, action, changes)
     return current
+
+
+def _set_attendance(current: ScheduledLesson, value: str) -> dict:
+    """Set every participant's attendance to `value`; the changes keyed by student id."""
+    changes = {}
+    for participant in current.participants.select_for_update():
+        if participant.attendance != value:
+            changes[str(participant.student_id)] = [participant.attendance, value]
+    if changes:
+        current.participants.exclude(attendance=value).update(attendance=value)
+    return changes
 
 
 def attendance_set(
@@ -654,7 +681,10 @@ def attendance_set(
     """The tutor records who was there: everyone present except `absent_student_ids`.
 
     Allowed once the lesson has started; a lesson still "scheduled" is marked completed in
-    the same step (one click after a classroom lesson). Changes are recorded per student.
+    the same step (one click after a classroom lesson), or "no_show" when every student
+    was absent (chargeable as the policy says). Correcting the attendance later moves a
+    held lesson between completed and no-show the same way. Changes are recorded per
+    student.
     """
     now = now or timezone.now()
     if not can_manage_lesson(by, lesson):
@@ -662,7 +692,7 @@ def attendance_set(
     absent = {int(pk) for pk in absent_student_ids}
     with guard_overlaps(lambda: SlotTaken()):
         current = locked(lesson)
-        if current.status not in (Status.SCHEDULED, Status.COMPLETED):
+        if current.status not in (Status.SCHEDULED, Status.COMPLETED, Status.NO_SHOW):
             raise ValidationError(_("Attendance is taken for held lessons only."), code="conflict")
         if not current.has_started(now):
             raise ValidationError(
@@ -683,9 +713,25 @@ def attendance_set(
                 changes[str(participant.student_id)] = [participant.attendance, value]
                 participant.attendance = value
                 participant.save(update_fields=["attendance"])
-        if current.status == Status.SCHEDULED:
+        everyone_absent = bool(participants) and all(p.student_id in absent for p in participants)
+        status = Status.NO_SHOW if everyone_absent else Status.COMPLETED
+        if current.status != status:
+            if status == Status.COMPLETED:
+                chargeable = True
+                if not current.is_blocking:
+                    students = [p.student_id for p in participants]
+                    raise_if_taken(
+                        current.tutor,
+                        students,
+                        current.start,
+                        current.end,
+                        exclude=current.pk,
+                        viewer=by,
+                    )
+            else:
+                chargeable = SchedulePolicy.for_tutor(current.tutor).no_show_chargeable
             changes.update(
-                _end_lesson(current, by=by, status=Status.COMPLETED, chargeable=True, reason="")
+                _end_lesson(current, by=by, status=status, chargeable=chargeable, reason="")
             )
         if changes:
             record(current, by, LessonChange.Action.ATTENDANCE, changes)

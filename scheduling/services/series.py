@@ -274,6 +274,11 @@ def series_edit(
                 start, end = target.start, target.end
             plan.append((target, start, end))
         ids = [t.pk for t in targets]
+        # The other lessons are checked below; the moved ones must not overlap each other.
+        ordered = sorted((start, end) for _target, start, end in plan)
+        for (_start, previous_end), (next_start, _end) in zip(ordered, ordered[1:], strict=False):
+            if next_start < previous_end:
+                raise SlotTaken(viewer=by, message=_("The moved lessons would overlap each other."))
         for target, start, end in plan:
             if start < now:
                 raise ValidationError(

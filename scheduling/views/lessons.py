@@ -20,6 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from people.models import Guardianship
 from people.roles import Role
 from people.views.mixins import RoleRequiredMixin, service_call
 
@@ -127,9 +128,31 @@ def _value_label(name: str, value):
     return value
 
 
-def history_rows(changes: list, *, show_private: bool = False, names=None) -> list:
+#: The edit form's fields that make up the lesson's time.
+TIME_FIELDS = ("date", "start_time", "duration_minutes")
+
+#: History fields a student or parent does not see (the lesson page hides the price too).
+FAMILY_HIDDEN_FIELDS = ("price", "currency")
+
+
+def family_may_see(name: str, own_student_ids) -> bool:
+    """Whether a student or parent sees this history field: not the money, and of the
+    attendance changes (keyed by student id) only their own or their children's."""
+    if name in FAMILY_HIDDEN_FIELDS:
+        return False
+    if name.isdigit():
+        return int(name) in own_student_ids
+    return True
+
+
+def history_rows(
+    changes: list, *, show_private: bool = False, names=None, own_student_ids=None
+) -> list:
     """Each LessonChange with its {field: [from, to]} as translated (label, from, to);
-    times in the viewer's zone (the one people.middleware activated)."""
+    times in the viewer's zone (the one people.middleware activated).
+
+    `own_student_ids` (for a student or parent: themselves and their children) limits the
+    rows to what a family may see (see family_may_see); None shows everything."""
     for change in changes:
         change.rows = [
             (
@@ -141,6 +164,7 @@ def history_rows(changes: list, *, show_private: bool = False, names=None) -> li
             if isinstance(pair, list | tuple)
             and len(pair) == 2
             and (show_private or name not in PRIVATE_FIELDS)
+            and (own_student_ids is None or family_may_see(name, own_student_ids))
         ]
     return changes
 
@@ -151,6 +175,14 @@ def render_detail(request, lesson, *, cancel_form=None, status=200):
     manage = can_manage_lesson(user, lesson)
     started = lesson.has_started(now)
     participants = list(lesson.participants.select_related("student"))
+    is_family = user.role in (Role.STUDENT, Role.PARENT)
+    own_student_ids = None
+    if is_family:
+        own_student_ids = {user.pk}
+        if user.role == Role.PARENT:
+            own_student_ids.update(
+                Guardianship.objects.filter(parent=user).values_list("student_id", flat=True)
+            )
     history = history_rows(
         list(
             LessonChange.objects.filter(lesson=lesson)
@@ -160,6 +192,7 @@ def render_detail(request, lesson, *, cancel_form=None, status=200):
         show_private=manage,
         # Attendance changes are keyed by the student's id.
         names={str(p.student_id): p.student.display_name for p in participants},
+        own_student_ids=own_student_ids,
     )
     scheduled = lesson.status == ScheduledLesson.Status.SCHEDULED
     terms = cancel_terms(user, lesson, now) if can_cancel_lesson(user, lesson) else None
@@ -188,7 +221,7 @@ def render_detail(request, lesson, *, cancel_form=None, status=200):
         if manage and lesson.classroom_id
         else None,
         "viewer_timezone": str(viewer_zone(request)),
-        "is_family": user.role in (Role.STUDENT, Role.PARENT),
+        "is_family": is_family,
     }
     return render(request, "scheduling/lesson_detail.html", context, status=status)
 
@@ -359,7 +392,9 @@ class LessonEditView(RoleRequiredMixin, LessonObjectMixin, View):
 
     def post(self, request, *args, **kwargs):
         lesson = self.lesson
-        form = LessonEditForm(request.POST, lesson=lesson, tz=viewer_zone(request))
+        form = LessonEditForm(
+            request.POST, initial=self.initial(), lesson=lesson, tz=viewer_zone(request)
+        )
         if not form.is_valid():
             return self.render(form, status=400)
         data = form.cleaned_data
@@ -369,9 +404,12 @@ class LessonEditView(RoleRequiredMixin, LessonObjectMixin, View):
                 request.user, lesson.tutor, students, data["start"], data["end"], exclude=lesson
             )
             return self.render(form, conflicts=conflicts, checked=True)
-        fields = {
-            "start": data["start"],
-            "end": data["end"],
+        fields = {}
+        if set(form.changed_data) & set(TIME_FIELDS):
+            # Only a real change of time moves the lesson: re-sending the shown (minute,
+            # local) time would drop seconds or pick the other side of a repeated DST hour.
+            fields.update(start=data["start"], end=data["end"])
+        fields |= {
             "subject": data.get("subject"),
             "is_online": data.get("is_online", False),
             "location": data.get("location", ""),

@@ -431,6 +431,47 @@ def test_attendance_marks_absent_students_and_completes(tutor):
         attendance_set(by=tutor, lesson=lesson, absent_student_ids=[10**9])
 
 
+def test_mark_sets_everyones_attendance(tutor, student):
+    past = make_lesson(tutor, student, start=timezone.now() - timedelta(hours=2))
+    lesson_mark(by=tutor, lesson=past, outcome="no_show")
+    assert list(past.participants.values_list("attendance", flat=True)) == ["absent"]
+    change = past.changes.get(action=LessonChange.Action.NO_SHOW)
+    assert change.changes[str(student.pk)] == ["unmarked", "absent"]
+    lesson_mark(by=tutor, lesson=past, outcome="completed")
+    assert list(past.participants.values_list("attendance", flat=True)) == ["present"]
+
+
+def test_no_show_back_to_completed_is_refused_when_the_slot_was_taken(tutor, student):
+    start = timezone.now() - timedelta(hours=2)
+    past = make_lesson(tutor, student, start=start)
+    lesson_mark(by=tutor, lesson=past, outcome="no_show")
+    # The freed slot was used meanwhile (e.g. recorded for another student).
+    make_lesson(tutor, linked_student(tutor), start=start, status=Status.COMPLETED)
+    with pytest.raises(SlotTaken):
+        lesson_mark(by=tutor, lesson=past, outcome="completed")
+    past.refresh_from_db()
+    assert past.status == Status.NO_SHOW
+    assert not past.participants.filter(blocking=True).exists()
+    assert list(past.participants.values_list("attendance", flat=True)) == ["absent"]
+
+
+def test_attendance_with_everyone_absent_is_a_no_show(tutor):
+    SchedulePolicy.objects.create(tutor=tutor, no_show_chargeable=False)
+    classroom = classroom_of(tutor, 2)
+    lesson = make_lesson(tutor, classroom=classroom, start=timezone.now() - timedelta(hours=1))
+    everyone = list(classroom.memberships.values_list("student_id", flat=True))
+    attendance_set(by=tutor, lesson=lesson, absent_student_ids=everyone)
+    lesson.refresh_from_db()
+    assert (lesson.status, lesson.chargeable) == (Status.NO_SHOW, False)
+    assert not lesson.participants.filter(blocking=True).exists()
+    change = lesson.changes.get(action=LessonChange.Action.ATTENDANCE)
+    assert change.changes["status"] == ["scheduled", "no_show"]
+    # A correction: one student was there after all.
+    attendance_set(by=tutor, lesson=lesson, absent_student_ids=everyone[1:])
+    lesson.refresh_from_db()
+    assert (lesson.status, lesson.chargeable) == (Status.COMPLETED, True)
+
+
 def test_private_notes_stay_out_of_the_history(tutor, student):
     lesson = create(tutor, student)
     lesson_update(by=tutor, lesson=lesson, tutor_notes="parents divorcing", location="Room 1")

@@ -215,3 +215,33 @@ def test_skip_a_date(tutor, student):
     assert not second.participants.get().blocking
     with pytest.raises(ValidationError):
         occurrence_skip(by=tutor, lesson=second, now=NOW)
+
+
+def test_series_edit_refuses_moved_occurrences_that_overlap_each_other(tutor, student):
+    series = weekly(tutor, student, date(2027, 3, 15), "UTC")
+    lessons = list(series.lessons.order_by("start"))
+    # The second occurrence was moved alone onto the first one's day (15:00, not 17:00).
+    moved_alone = datetime(2027, 3, 15, 15, 0, tzinfo=UTC)
+    series_edit(
+        by=tutor,
+        lesson=lessons[1],
+        scope="this",
+        start=moved_alone,
+        end=moved_alone + timedelta(hours=1),
+        now=NOW,
+    )
+    # "All" at 12:00 would put both occurrences of 15 March on the same hour.
+    new_start = datetime(2027, 3, 15, 12, 0, tzinfo=UTC)
+    with pytest.raises(SlotTaken) as caught:
+        series_edit(
+            by=tutor,
+            lesson=lessons[0],
+            scope="all",
+            start=new_start,
+            end=new_start + timedelta(hours=1),
+            now=NOW,
+        )
+    assert "each other" in caught.value.messages[0]
+    starts = sorted(lesson.start for lesson in series.lessons.all())
+    assert starts == [moved_alone, lessons[0].start, lessons[2].start, lessons[3].start]
+    assert set(series.lessons.values_list("status", flat=True)) == {Status.SCHEDULED}
