@@ -14,8 +14,11 @@ sniffs the content with `filetype` and accepts only:
 
 A file whose name claims one accepted kind while its content is another (a "PDF" that is
 really HTML, a ".txt" that is a web page) is refused with a message saying so. Accepted
-files are stored under generated names with the extension of the sniffed kind, and served
-back only as downloads, so a browser never renders them as a page. Every refusal is a
+files are stored under generated names with the extension of the sniffed kind, their kept
+display name is made to end with that extension too ("run.bat" accepted as text is offered
+back as "run.bat.txt"), and they are served back only as downloads, so neither a browser nor
+the desktop ever treats them as a page or a program. Zip archives are judged from their
+directory (member count, declared sizes) before anything is unpacked. Every refusal is a
 ValidationError on the field "files" with a code: "empty", "too_large" or "file_type".
 """
 
@@ -34,6 +37,13 @@ from django.utils.translation import gettext_lazy
 
 #: Bytes read for sniffing binary signatures.
 HEAD_BYTES = 8192
+
+#: Zip archives: at most this many members, and the declared uncompressed total at most
+#: this many times UPLOAD_MAX_BYTES (a "zip bomb" is refused without unpacking anything).
+ZIP_MAX_MEMBERS = 2000
+ZIP_MAX_EXPANSION = 20
+#: The ODT `mimetype` member is read only when it declares at most this many bytes.
+ZIP_MIMETYPE_MAX_BYTES = 100
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,15 @@ def _display_name(name: str) -> str:
     return name
 
 
+def _name_for_kind(name: str, kind: Kind) -> str:
+    """`name` ending with `kind`'s extension, so a download never keeps an extension the
+    content does not have ("homework.vbs" accepted as text becomes "homework.vbs.txt").
+    Names whose extension already claims the kind (".jpeg" for JPEG) are kept."""
+    if _EXTENSION_CLAIMS.get(PurePosixPath(name).suffix.lower()) is kind:
+        return name
+    return name + kind.extension
+
+
 def _read_all(upload) -> bytes:
     upload.seek(0)
     data = upload.read()
@@ -143,18 +162,32 @@ def _read_all(upload) -> bytes:
 
 
 def _zip_kind(upload) -> Kind | None:
-    """DOCX/XLSX/PPTX/ODT when the archive really has their structure, else None."""
+    """DOCX/XLSX/PPTX/ODT when the archive really has their structure, else None.
+
+    Only the directory is trusted for sizes: archives with too many members or a declared
+    uncompressed total above the cap are refused, and of the content only the first bytes
+    of a small `mimetype` member are ever unpacked.
+    """
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
+            members = archive.infolist()
+            if len(members) > ZIP_MAX_MEMBERS:
+                return None
+            declared_total = sum(member.file_size for member in members)
+            if declared_total > ZIP_MAX_EXPANSION * settings.UPLOAD_MAX_BYTES:
+                return None
+            names = {member.filename for member in members}
             if "[Content_Types].xml" in names:
                 for kind, folder in _OOXML_PARTS.items():
                     if any(name.startswith(folder) for name in names):
                         return kind
                 return None
             if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].strip()
+                if archive.getinfo("mimetype").file_size > ZIP_MIMETYPE_MAX_BYTES:
+                    return None
+                with archive.open("mimetype") as member:
+                    declared = member.read(ZIP_MIMETYPE_MAX_BYTES).strip()
                 if declared == ODT.content_type.encode():
                     return ODT
             return None
@@ -255,7 +288,9 @@ def check_upload(upload) -> CheckedUpload:
             % {"name": name, "claimed": claimed.label, "real": kind.label}
         )
     upload.seek(0)
-    return CheckedUpload(file=upload, kind=kind, original_name=name, size=size)
+    return CheckedUpload(
+        file=upload, kind=kind, original_name=_name_for_kind(name, kind), size=size
+    )
 
 
 def download_content_type(content_type: str) -> str:

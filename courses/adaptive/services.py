@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+import zoneinfo
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -360,6 +361,15 @@ def missed_assignments(*, rule: AdaptiveRule, now: datetime):
     )
 
 
+def _in_timezone_of(user, moment: datetime) -> datetime:
+    """`moment` in `user`'s own timezone (UTC when theirs is unknown)."""
+    try:
+        zone = zoneinfo.ZoneInfo(getattr(user, "timezone", "") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return timezone.localtime(moment, zone)
+
+
 def fire_missed_assignment_rules(*, now: datetime | None = None) -> int:
     """Fire every active assignment_missed rule for the students who missed its task.
 
@@ -376,7 +386,8 @@ def fire_missed_assignment_rules(*, now: datetime | None = None) -> int:
             if assignment.student_id in seen:
                 continue
             seen.add(assignment.student_id)
-            title, due = assignment.title, assignment.due_at
+            title = assignment.title
+            due = _in_timezone_of(assignment.student, assignment.due_at)
             reason = _in_language_of(
                 assignment.student,
                 lambda title=title, due=due: (

@@ -88,10 +88,11 @@ def get_submission_file_for(user, pk) -> SubmissionFile:
     """One handed-in file the user may download, or 404.
 
     The student who owns it, the tutor who gave the assignment (still linked), the
-    student's parents, managers and admins.
+    student's parents, managers and admins. A file of work not handed in yet (a DRAFT)
+    is the student's alone: anyone else gets 404, as for a missing file.
     """
     try:
-        return (
+        row = (
             SubmissionFile.objects.filter(
                 submission__assignment__in=assignments_visible_to(user).values("pk")
             )
@@ -100,6 +101,10 @@ def get_submission_file_for(user, pk) -> SubmissionFile:
         )
     except (SubmissionFile.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such file.") from exc
+    submission = row.submission
+    if submission.status == SubmissionStatus.DRAFT and submission.assignment.student_id != user.pk:
+        raise Http404("No such file.")
+    return row
 
 
 def can_assign(user) -> bool:

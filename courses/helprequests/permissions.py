@@ -17,7 +17,7 @@ from django.http import Http404
 from people.models import Guardianship, User
 from people.roles import Role
 
-from .models import HelpRequest, HelpRequestFile, HelpRequestTutor
+from .models import HelpRequest, HelpRequestEvent, HelpRequestFile, HelpRequestTutor
 
 
 def _active(user) -> bool:
@@ -95,9 +95,50 @@ def can_request_help_for(user, student: User) -> bool:
     return students_user_may_request_for(user).filter(pk=student.pk).exists()
 
 
+def is_current_guardian(parent_id, student_id) -> bool:
+    """Whether user `parent_id` is (still) linked to student `student_id` as a parent."""
+    return Guardianship.objects.filter(parent_id=parent_id, student_id=student_id).exists()
+
+
 def is_requester(user, help_request: HelpRequest) -> bool:
-    """The student the request is for, or the person (a parent) who created it."""
-    return _active(user) and user.pk in (help_request.student_id, help_request.created_by_id)
+    """The student the request is for, or the parent who created it while they are still
+    the student's guardian (a removed guardianship ends their part in the request)."""
+    if not _active(user):
+        return False
+    if user.pk == help_request.student_id:
+        return True
+    return user.pk == help_request.created_by_id and is_current_guardian(
+        user.pk, help_request.student_id
+    )
+
+
+def is_staff_note_event(event: HelpRequestEvent) -> bool:
+    """Whether the note of `event` is staff business: a tutor's reason for declining
+    (ASSIGNED → NEW) or the manager's assignment note (→ ASSIGNED)."""
+    return event.to_status == HelpRequest.Status.ASSIGNED or (
+        event.from_status == HelpRequest.Status.ASSIGNED
+        and event.to_status == HelpRequest.Status.NEW
+    )
+
+
+def can_see_event_note(
+    user, help_request: HelpRequest, event: HelpRequestEvent, *, tutor_ids=None
+) -> bool:
+    """Whether `user` may read the note of a history step. Everyone who sees the request
+    sees every step; decline reasons are shown only to staff, assignment notes to staff
+    and the tutors assigned to the request. `tutor_ids` saves a query when already known.
+    """
+    if not is_staff_note_event(event):
+        return True
+    if is_help_staff(user):
+        return True
+    if event.to_status == HelpRequest.Status.ASSIGNED and _active(user):
+        if user.role != Role.TUTOR:
+            return False
+        if tutor_ids is None:
+            tutor_ids = assigned_tutor_ids(help_request)
+        return user.pk in tutor_ids
+    return False
 
 
 def can_cancel(user, help_request: HelpRequest) -> bool:

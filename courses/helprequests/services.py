@@ -39,6 +39,7 @@ from .permissions import (
     can_deliver,
     can_request_help_for,
     can_review_delivery,
+    is_current_guardian,
 )
 
 logger = logging.getLogger(__name__)
@@ -118,10 +119,16 @@ def _link(help_request: HelpRequest) -> str:
 
 
 def _requesters(help_request: HelpRequest) -> list[User]:
-    """The student and, if someone else (a parent) created the request, them too."""
+    """The student and, if someone else (a parent) created the request and is still the
+    student's guardian, them too."""
     people = [help_request.student]
     creator = help_request.created_by
-    if creator is not None and creator.pk != help_request.student_id and creator.is_active:
+    if (
+        creator is not None
+        and creator.pk != help_request.student_id
+        and creator.is_active
+        and is_current_guardian(creator.pk, help_request.student_id)
+    ):
         people.append(creator)
     return people
 

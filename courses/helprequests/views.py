@@ -31,6 +31,7 @@ from people.views.mixins import RoleRequiredMixin, service_call
 from . import forms, services
 from .models import HelpRequest, HelpRequestFile, HelpRequestTutor
 from .permissions import (
+    assigned_tutor_ids,
     can_answer_assignment,
     can_assign,
     can_cancel,
@@ -38,6 +39,7 @@ from .permissions import (
     can_create_help_request,
     can_deliver,
     can_review_delivery,
+    can_see_event_note,
     get_help_file_for,
     get_help_request_for,
 )
@@ -167,6 +169,17 @@ STEP_FORMS = {
 }
 
 
+def _events_for(viewer, help_request: HelpRequest) -> list:
+    """The history, each step with `shown_note`: its note, or "" where the viewer may not
+    read it (decline reasons and assignment notes are not the family's business)."""
+    tutor_ids = assigned_tutor_ids(help_request)
+    events = list(help_request.events.all())
+    for event in events:
+        visible = can_see_event_note(viewer, help_request, event, tutor_ids=tutor_ids)
+        event.shown_note = event.note if visible else ""
+    return events
+
+
 def render_detail(request, pk, *, bound: dict | None = None):
     """The detail page of request `pk` (404 if not the viewer's); `bound` replaces the
     blank step forms (a form with errors)."""
@@ -178,7 +191,7 @@ def render_detail(request, pk, *, bound: dict | None = None):
         "assignments": list(help_request.assignments.all()),
         "brief_files": [f for f in files if f.purpose == HelpRequestFile.Purpose.BRIEF],
         "delivery_files": [f for f in files if f.purpose == HelpRequestFile.Purpose.DELIVERY],
-        "events": list(help_request.events.all()),
+        "events": _events_for(request.user, help_request),
         "actions": _viewer_actions(request.user, help_request),
         "is_cancelled": help_request.status == Status.CANCELLED,
         "is_changes_requested": help_request.status == Status.CHANGES_REQUESTED,

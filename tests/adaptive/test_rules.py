@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import zoneinfo
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from courses.adaptive.forms import RuleForm
 from courses.adaptive.models import AdaptiveRule, AdaptiveRuleFiring, RuleTrigger
@@ -205,6 +206,21 @@ def test_missed_assignment_fires_from_the_job_once(world, tutor, student):
     firing = AdaptiveRuleFiring.objects.get(rule=rule, student=student)
     assert firing.assignment.page_id == world["extra"].pk
     assert firing.assignment.reason.startswith("Missed “Homework 1”")
+
+
+def test_the_missed_reason_shows_the_due_date_in_the_students_timezone(world, tutor, student):
+    student.timezone = "Pacific/Auckland"  # UTC+13 in November
+    student.save(update_fields=["timezone"])
+    missed_rule(world, tutor)
+    tomorrow = timezone.now() + timedelta(days=1)
+    due = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 20, 0, tzinfo=UTC)
+    make_assignment(tutor, student, world["task"], world["course"], due_at=due)
+    assert evaluate_missed_assignments(now=due + timedelta(hours=1))["fired"] == 1
+    reason = AdaptiveRuleFiring.objects.get(student=student).assignment.reason
+    local_day = timezone.localtime(due, zoneinfo.ZoneInfo("Pacific/Auckland"))
+    assert local_day.date() != due.date()
+    assert formats.date_format(local_day, "SHORT_DATE_FORMAT") in reason
+    assert formats.date_format(due, "SHORT_DATE_FORMAT") not in reason
 
 
 def test_submitted_work_is_not_missed(world, tutor, student):

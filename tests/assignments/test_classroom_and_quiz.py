@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from courses.assignments.models import (
     Assignment,
@@ -249,6 +250,42 @@ def test_a_late_attempt_does_not_hand_in_work_that_refuses_lateness(world):
     assignment.submission.refresh_from_db()
     assert assignment.submission.status == SubmissionStatus.DRAFT
     assert assignment.submission.quiz_points == Decimal("10.00")
+
+
+def _due_date_passes(assignment):
+    """Move the due date of `assignment` into the past."""
+    past = timezone.now() - timedelta(minutes=5)
+    Assignment.objects.filter(pk=assignment.pk).update(due_at=past)
+    return past
+
+
+def test_attempts_after_the_due_date_do_not_regrade_graded_quiz_work(world):
+    assignment = give(world, page=world.quiz_task, due_at=in_days(1), max_points=10)
+    on_time = take_quiz(world, HALF)
+    _due_date_passes(assignment)
+    take_quiz(world, RIGHT)  # late, and lateness is refused: ignored
+    submission = assignment.submission
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.GRADED
+    assert submission.quiz_attempt == on_time
+    assert submission.points == submission.quiz_points == Decimal("5.00")
+    assert not submission.is_late
+    assert not submission.events.filter(note=SubmissionEvent.Note.QUIZ_REGRADED).exists()
+
+
+def test_late_attempts_regrade_and_mark_late_when_late_work_is_accepted(world):
+    assignment = give(
+        world, page=world.quiz_task, due_at=in_days(1), max_points=10, allow_late=True
+    )
+    take_quiz(world, HALF)
+    _due_date_passes(assignment)
+    late = take_quiz(world, RIGHT)
+    submission = assignment.submission
+    submission.refresh_from_db()
+    assert submission.quiz_attempt == late
+    assert submission.points == Decimal("10.00")
+    assert submission.is_late
+    assert submission.events.filter(note=SubmissionEvent.Note.QUIZ_REGRADED).exists()
 
 
 def test_a_draft_with_text_stays_a_draft_on_a_quiz_only_task_until_the_attempt(world, student):

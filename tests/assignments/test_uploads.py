@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import time
+import tracemalloc
+import zipfile
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -47,7 +52,79 @@ def test_accepted_kinds_are_recognised_by_content(make, content_type, extension)
 def test_a_text_file_with_another_extension_is_text():
     checked = check_upload(text_file("notes.md", "Ünïcode notes\n".encode()))
     assert checked.content_type == "text/plain"
-    assert checked.original_name == "notes.md"
+    assert checked.original_name == "notes.md.txt"
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("homework.vbs", "homework.vbs.txt"),
+        ("run.bat", "run.bat.txt"),
+        ("setup.ps1", "setup.ps1.txt"),
+        ("a.hta", "a.hta.txt"),
+        ("page.mhtml", "page.mhtml.txt"),
+        ("answer.txt", "answer.txt"),
+        ("ANSWER.TXT", "ANSWER.TXT"),
+    ],
+)
+def test_the_kept_name_ends_with_the_extension_of_the_content(name, kept):
+    assert check_upload(text_file(name, b"MsgBox 1")).original_name == kept
+
+
+def test_a_macro_document_accepted_as_docx_is_named_docx():
+    assert check_upload(docx_file("report.docm")).original_name == "report.docm.docx"
+    assert check_upload(docx_file("report.docx")).original_name == "report.docx"
+    assert check_upload(png_file("photo.PNG")).original_name == "photo.PNG"
+
+
+def _zip_bomb_upload(name="bomb.odt", *, mimetype_size=100 * 1024 * 1024):
+    """A small upload whose `mimetype` member unpacks to `mimetype_size` zero bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("mimetype", "w", force_zip64=True) as member:
+            chunk = b"\x00" * (1024 * 1024)
+            for _ in range(mimetype_size // len(chunk)):
+                member.write(chunk)
+    return SimpleUploadedFile(name, buffer.getvalue(), "application/octet-stream")
+
+
+def test_a_zip_bomb_is_refused_without_unpacking_it(settings):
+    settings.UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    bomb = _zip_bomb_upload()
+    assert bomb.size < 1024 * 1024
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        message = refusal(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "not a kind of file we accept" in message
+    assert peak < 5 * 1024 * 1024
+    assert time.monotonic() - started < 5
+
+
+def test_a_large_mimetype_member_is_never_read(settings, monkeypatch):
+    # within the total cap, but a `mimetype` member far larger than a type name
+    bomb = _zip_bomb_upload(mimetype_size=1024 * 1024)
+    monkeypatch.setattr(
+        zipfile.ZipFile, "read", lambda *args, **kwargs: pytest.fail("member unpacked")
+    )
+    monkeypatch.setattr(
+        zipfile.ZipFile, "open", lambda *args, **kwargs: pytest.fail("member opened")
+    )
+    assert "not a kind of file we accept" in refusal(bomb)
+
+
+def test_zips_with_too_many_members_are_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        for number in range(upload_rules.ZIP_MAX_MEMBERS):
+            archive.writestr(f"word/media/{number}.txt", "")
+    upload = SimpleUploadedFile("essay.docx", buffer.getvalue(), "application/octet-stream")
+    assert "not a kind of file we accept" in refusal(upload)
 
 
 def test_a_pdf_that_is_really_html_is_refused():
@@ -161,6 +238,18 @@ def handed_in(world, student):
     return submission_submit(
         by=student, assignment=assignment, files=[text_file("réponse.txt", b"Bonjour\n")]
     )
+
+
+def test_a_script_named_text_upload_downloads_as_txt(world, student, client_for, tutor):
+    assignment = give(world)
+    submission = submission_submit(
+        by=student, assignment=assignment, files=[text_file("homework.vbs", b"MsgBox 1\n")]
+    )
+    row = submission.files.get()
+    assert row.original_name == "homework.vbs.txt"
+    response = client_for(tutor).get(reverse("assignments:file_download", args=[row.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="homework.vbs.txt"'
 
 
 def test_downloads_are_attachments_with_a_safe_type(handed_in, client_for, tutor):

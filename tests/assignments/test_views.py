@@ -172,6 +172,43 @@ def test_the_tutor_grades_from_the_queue(world, student, tutor, parent, client_f
     assert not client.get(reverse("assignments:queue")).context["submissions"]
 
 
+def test_a_draft_is_not_shown_to_the_tutor_until_handed_in(
+    world, student, tutor, parent, manager, client, client_for
+):
+    from courses.assignments.services import submission_save_draft
+
+    assignment = give(world)
+    draft = submission_save_draft(
+        by=student,
+        assignment=assignment,
+        text="Half-baked secret thoughts",
+        files=[text_file("draft.txt", b"draft words\n")],
+    )
+    row = draft.files.get()
+    download = reverse("assignments:file_download", args=[row.pk])
+    missing = reverse("assignments:file_download", args=[987654])
+    page = client_for(tutor).get(reverse("assignments:submission_detail", args=[draft.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Half-baked secret thoughts" not in html and "draft.txt" not in html
+    assert download not in html
+    assert "Not handed in yet." in html
+    for someone in (tutor, parent, manager):
+        client.force_login(someone)
+        assert client.get(download).status_code == 404, someone
+        assert client.get(missing).status_code == 404
+    client.force_login(student)
+    response = client.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"draft words\n"
+
+    submission_submit(by=student, assignment=assignment)  # handed in: now the tutor's to read
+    client.force_login(tutor)
+    html = client.get(reverse("assignments:submission_detail", args=[draft.pk])).content.decode()
+    assert "Half-baked secret thoughts" in html and "draft.txt" in html
+    assert client.get(download).status_code == 200
+
+
 def test_the_tutor_returns_work(world, student, tutor, client_for):
     assignment = give(world)
     submission = submission_submit(by=student, assignment=assignment, text="My essay")

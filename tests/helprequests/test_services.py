@@ -302,6 +302,32 @@ def test_a_parent_asks_for_their_child_and_reviews_the_delivery(
     assert HelpRequest.objects.get(pk=help_request.pk).status == Status.COMPLETED
 
 
+def test_a_parent_whose_guardianship_was_removed_is_no_longer_a_requester(
+    make_request, people, student, parent
+):
+    from courses.helprequests.permissions import can_cancel, can_review_delivery, is_requester
+    from people.models import Guardianship
+
+    help_request = make_request(by=parent, for_student=student)
+    assert is_requester(parent, help_request)
+    Guardianship.objects.filter(parent=parent, student=student).delete()
+    assert not is_requester(parent, help_request)
+    assert not can_cancel(parent, help_request) and not can_review_delivery(parent, help_request)
+    assert is_requester(student, help_request)
+    with pytest.raises(PermissionDenied):
+        services.help_request_cancel(help_request=help_request, by=parent)
+    services.help_request_assign(
+        help_request=help_request, by=people["manager"], primary_tutor=people["tutor"]
+    )
+    Notification.objects.all().delete()
+    services.help_request_accept(help_request=help_request, by=people["tutor"])
+    services.help_request_deliver(help_request=help_request, by=people["tutor"], note="Done")
+    with pytest.raises(PermissionDenied):
+        services.help_request_complete(help_request=help_request, by=parent)
+    told = set(Notification.objects.values_list("recipient__email", flat=True))
+    assert "student@example.test" in told and "parent@example.test" not in told
+
+
 def test_a_parent_who_did_not_ask_cannot_review_or_cancel(make_request, people):
     help_request = make_request()  # asked by the student
     with pytest.raises(PermissionDenied):

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.helprequests import services
 from courses.helprequests.models import (
     HelpRequest,
     HelpRequestEvent,
@@ -335,6 +336,42 @@ def test_the_detail_page_shows_status_history_files_and_the_viewers_actions(
     assert {k for k, v in client.get(url).context["actions"].items() if v} == {"cancel"}
 
 
+def test_decline_reasons_and_assignment_notes_are_shown_only_to_staff_and_tutors(
+    client, make_request, student, parent, tutor, helper, manager
+):
+    help_request = make_request()
+    help_request = services.help_request_assign(
+        help_request=help_request,
+        by=manager,
+        primary_tutor=helper,
+        note="Internal: helper is cheaper this month",
+    )
+    help_request = services.help_request_decline(
+        help_request=help_request, by=helper, reason="Secret: I dislike this family"
+    )
+    help_request = services.help_request_assign(
+        help_request=help_request, by=manager, primary_tutor=tutor, note="Manager memo 42"
+    )
+    url = reverse("helprequests:detail", args=[help_request.pk])
+
+    def history(viewer) -> str:
+        client.force_login(viewer)
+        page = client.get(url)
+        assert page.status_code == 200
+        assert len(page.context["events"]) == 4  # every step is listed for everyone
+        return page.content.decode()
+
+    for family in (student, parent):
+        html = history(family)
+        assert "I dislike this family" not in html
+        assert "Manager memo 42" not in html and "helper is cheaper" not in html
+    html = history(tutor)  # the assigned tutor reads the assignment notes, not the decline
+    assert "Manager memo 42" in html and "helper is cheaper" in html
+    assert "I dislike this family" not in html
+    html = history(manager)
+    assert "I dislike this family" in html and "Manager memo 42" in html
+
+
 def test_a_role_that_may_never_take_a_step_gets_403(client, request_in, parent, manager, tutor):
     help_request = request_in(Status.ASSIGNED)
     client.force_login(parent)
@@ -393,6 +430,31 @@ def test_files_download_as_attachments_for_those_who_may_see_them(
         assert b"".join(response.streaming_content) == PDF_BYTES
     client.force_login(other_parent)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "offered_as"),
+    [
+        ("homework.vbs", b"MsgBox 1", "homework.vbs.txt"),
+        ("run.bat", b"echo hi", "run.bat.txt"),
+        ("setup.ps1", b"Write-Host hi", "setup.ps1.txt"),
+        ("a.hta", b"plain words", "a.hta.txt"),
+        ("page.mhtml", b"plain words", "page.mhtml.txt"),
+        ("notes.txt", b"plain words", "notes.txt"),
+        ("Task sheet.pdf", PDF_BYTES, "Task sheet.pdf"),
+    ],
+)
+def test_downloads_are_named_with_the_extension_of_their_content(
+    client_for, make_request, student, name, content, offered_as
+):
+    help_request = make_request(uploads=[upload(name, content)])
+    item = help_request.files.get()
+    assert item.original_name == offered_as
+    response = client_for(student).get(reverse("helprequests:file_download", args=[item.pk]))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert f'filename="{offered_as}"' in disposition
 
 
 # --- the whole flow through the pages ----------
@@ -464,7 +526,8 @@ def test_the_whole_flow_through_the_views(
     client.force_login(parent)
     page = client.get(reverse("helprequests:detail", args=[pk]))
     html = page.content.decode()
-    assert "Fully booked." in html and "answer.txt" in html and "37.50" in html
+    assert "answer.txt" in html and "37.50" in html
+    assert "Fully booked." not in html  # the tutor's decline reason is for staff only
     kinds = set(Notification.objects.filter(recipient=parent).values_list("kind", flat=True))
     assert kinds == {"help.accepted", "help.delivered", "help.closed"}
 

@@ -49,7 +49,7 @@ def _record(submission: Submission, *, actor, from_status: str, to_status: str, 
 
 def _lock(assignment: Assignment) -> Submission:
     return (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("assignment__tutor", "assignment__student")
         .get(assignment_id=assignment.pk)
     )

@@ -46,19 +46,22 @@ def _counting_rule(assignment: Assignment) -> str:
     return rule or QuizCounting.BEST
 
 
-def counted_attempt(assignment: Assignment) -> QuizAttempt | None:
+def counted_attempt(assignment: Assignment, *, until=None) -> QuizAttempt | None:
     """The graded attempt that counts for `assignment`: among the student's graded
-    attempts at the page's quizzes submitted since the assignment was made, the best
-    (highest share of the points; the earliest of equals) or the last, per the task's
-    `quiz_counting` (lessons: best)."""
+    attempts at the page's quizzes submitted since the assignment was made (and, with
+    `until`, no later than that), the best (highest share of the points; the earliest of
+    equals) or the last, per the task's `quiz_counting` (lessons: best)."""
+    candidates = QuizAttempt.objects.filter(
+        student_id=assignment.student_id,
+        page_translation_key=assignment.page_translation_key,
+        status=AttemptStatus.GRADED,
+        submitted_at__gte=assignment.created_at,
+    )
+    if until is not None:
+        candidates = candidates.filter(submitted_at__lte=until)
     attempts = [
         attempt
-        for attempt in QuizAttempt.objects.filter(
-            student_id=assignment.student_id,
-            page_translation_key=assignment.page_translation_key,
-            status=AttemptStatus.GRADED,
-            submitted_at__gte=assignment.created_at,
-        ).order_by("submitted_at", "pk")
+        for attempt in candidates.order_by("submitted_at", "pk")
         if _attempt_percent(attempt) is not None
     ]
     if not attempts:
@@ -87,7 +90,7 @@ def on_quiz_attempt_graded(sender, attempt: QuizAttempt, **kwargs) -> None:
 def _count_quiz(assignment_pk: int, trigger: QuizAttempt) -> None:
     now = timezone.now()
     submission = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("assignment__tutor", "assignment__student")
         .filter(assignment_id=assignment_pk)
         .first()
@@ -98,7 +101,14 @@ def _count_quiz(assignment_pk: int, trigger: QuizAttempt) -> None:
     automatic_grade = submission.status == SubmissionStatus.GRADED and not submission.graded_by_id
     if not (submission.status in EDITABLE_STATUSES or (assignment.quiz_only and automatic_grade)):
         return  # the tutor's turn, or the tutor's grade: it stands
-    attempt = counted_attempt(assignment)
+    regrading = assignment.quiz_only and automatic_grade
+    if regrading and not assignment.allow_late:
+        # graded work that refuses lateness: attempts after the due date change nothing
+        if trigger.submitted_at is not None and trigger.submitted_at > assignment.due_at:
+            return
+        attempt = counted_attempt(assignment, until=assignment.due_at)
+    else:
+        attempt = counted_attempt(assignment)
     if attempt is None:
         return
     points = _scaled(attempt, assignment.max_points)
@@ -114,7 +124,9 @@ def _count_quiz(assignment_pk: int, trigger: QuizAttempt) -> None:
         if submission.points != points:
             submission.points = points
             submission.graded_at = now
-            submission.save(update_fields=[*fields, "points", "graded_at"])
+            # late work accepted: the grade now rests on an attempt after the due date
+            submission.is_late = submission.is_late or attempt.submitted_at > assignment.due_at
+            submission.save(update_fields=[*fields, "points", "graded_at", "is_late"])
             _record(
                 submission,
                 actor=None,

@@ -16,6 +16,7 @@ from people.roles import Role
 from people.views.mixins import RoleRequiredMixin, service_call
 
 from ..forms import AssignForm, GivenFilterForm, GradeForm, ReturnForm
+from ..models import SubmissionStatus
 from ..permissions import can_grade, get_submission_for, is_gradable
 from ..selectors import (
     GivenFilters,
@@ -150,10 +151,13 @@ def render_submission(request, submission, *, grade_form=None, return_form=None,
             initial={"points": submission.quiz_points} if submission.quiz_points else None,
         )
         return_form = return_form or ReturnForm(prefix="return")
+    # a draft is the student's until handed in: neither its text nor its files are shown
+    is_draft = submission.status == SubmissionStatus.DRAFT
     context = {
         "submission": submission,
         "assignment": assignment,
-        "files": submission_files(submission),
+        "is_draft": is_draft,
+        "files": [] if is_draft else submission_files(submission),
         "history": submission_history(submission),
         "may_grade": may_grade,
         "grade_form": grade_form,
