@@ -34,14 +34,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from courses.models import CoursePage
-from people.models import Classroom, Guardianship, Subject, User
-from people.permissions import get_student_for, is_school_staff, students_visible_to
+from people.models import Classroom, Subject, User
+from people.permissions import get_student_for, students_visible_to
 from people.roles import Role
 
 from .calendar import MAX_YEAR, MIN_YEAR, year_in_range
 from .errors import SlotTaken
 from .models import ScheduledLesson
-from .permissions import can_cancel_lesson, can_manage_lesson, lesson_for
+from .permissions import (
+    can_cancel_lesson,
+    can_manage_lesson,
+    family_student_ids,
+    lesson_for,
+    sees_lesson_in_full,
+)
 from .selectors import lessons_for, student_schedule, upcoming_lessons
 from .services.booking import booking_request
 from .services.lessons import lesson_cancel, lesson_create, lesson_update
@@ -115,20 +121,13 @@ class LessonSerializer(serializers.ModelSerializer):
         return self.context.get("viewer")
 
     def _sees_everything(self, obj) -> bool:
-        """The lesson's tutor and school staff see every participant and the money."""
         viewer = self._viewer()
-        return viewer is None or viewer.pk == obj.tutor_id or is_school_staff(viewer)
+        return viewer is None or sees_lesson_in_full(viewer, obj)
 
     def _own_student_ids(self) -> set[int]:
         """The viewer and, for a parent, their children (read once per response)."""
         if "own_student_ids" not in self.context:
-            viewer = self._viewer()
-            ids = {viewer.pk}
-            if viewer.role == Role.PARENT:
-                ids.update(
-                    Guardianship.objects.filter(parent=viewer).values_list("student_id", flat=True)
-                )
-            self.context["own_student_ids"] = ids
+            self.context["own_student_ids"] = family_student_ids(self._viewer())
         return self.context["own_student_ids"]
 
     def to_representation(self, instance):

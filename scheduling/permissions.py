@@ -64,6 +64,21 @@ def can_manage_lesson(user, lesson: ScheduledLesson) -> bool:
     return _active(user) and user.role == Role.TUTOR and lesson.tutor_id == user.pk
 
 
+def sees_lesson_in_full(user, lesson: ScheduledLesson) -> bool:
+    """The lesson's tutor and school staff see its price and every participant; a student
+    or parent sees only themselves and their own children (`family_student_ids`)."""
+    return user.pk == lesson.tutor_id or is_school_staff(user)
+
+
+def family_student_ids(user) -> set[int]:
+    """The students whose part of a lesson `user` may see: themselves, and a parent's
+    children (one query for a parent)."""
+    ids = {user.pk}
+    if user.role == Role.PARENT:
+        ids.update(Guardianship.objects.filter(parent=user).values_list("student_id", flat=True))
+    return ids
+
+
 def is_parent_of(user, student_id) -> bool:
     return (
         _active(user)

@@ -20,14 +20,19 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from people.models import Guardianship
 from people.roles import Role
 from people.views.mixins import RoleRequiredMixin, service_call
 
 from ..errors import describe_conflict
 from ..forms import AttendanceForm, CancelForm, LessonEditForm, LessonForm
 from ..models import LessonChange, LessonParticipant, ScheduledLesson, SchedulePolicy
-from ..permissions import can_cancel_lesson, can_manage_lesson, lesson_for
+from ..permissions import (
+    can_cancel_lesson,
+    can_manage_lesson,
+    family_student_ids,
+    lesson_for,
+    sees_lesson_in_full,
+)
 from ..selectors import conflicts_for
 from .common import lesson_title, viewer_zone
 
@@ -175,14 +180,8 @@ def render_detail(request, lesson, *, cancel_form=None, status=200):
     manage = can_manage_lesson(user, lesson)
     started = lesson.has_started(now)
     participants = list(lesson.participants.select_related("student"))
-    is_family = user.role in (Role.STUDENT, Role.PARENT)
-    own_student_ids = None
-    if is_family:
-        own_student_ids = {user.pk}
-        if user.role == Role.PARENT:
-            own_student_ids.update(
-                Guardianship.objects.filter(parent=user).values_list("student_id", flat=True)
-            )
+    in_full = sees_lesson_in_full(user, lesson)
+    own_student_ids = None if in_full else family_student_ids(user)
     history = history_rows(
         list(
             LessonChange.objects.filter(lesson=lesson)
@@ -221,7 +220,7 @@ def render_detail(request, lesson, *, cancel_form=None, status=200):
         if manage and lesson.classroom_id
         else None,
         "viewer_timezone": str(viewer_zone(request)),
-        "is_family": is_family,
+        "sees_price": in_full,
     }
     return render(request, "scheduling/lesson_detail.html", context, status=status)
 
