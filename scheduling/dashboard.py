@@ -10,16 +10,14 @@ from people.dashboard import Panel, head, register
 from people.roles import Role
 
 from .models import ScheduledLesson
-from .selectors import lessons_for, unmarked_lessons, upcoming_lessons
+from .selectors import booking_requests_for, lessons_for, unmarked_lessons, upcoming_lessons
 
 
 def next_lessons_panel(user) -> dict:
     data = {"upcoming": head(upcoming_lessons(user), size=5)}
     if user.role == Role.TUTOR:
         data["unmarked"] = head(unmarked_lessons(user), size=5)
-        data["requested"] = head(
-            upcoming_lessons(user).filter(status=ScheduledLesson.Status.REQUESTED), size=5
-        )
+        data["requested"] = head(booking_requests_for(user), size=5)
     return data
 
 

@@ -52,6 +52,18 @@ def upcoming_lessons(user, *, now: datetime | None = None) -> QuerySet[Scheduled
     return _with_related(lessons).order_by("start", "pk")
 
 
+def booking_requests_for(tutor, *, now: datetime | None = None) -> QuerySet[ScheduledLesson]:
+    """The tutor's booking requests still waiting for an answer, soonest first."""
+    now = now or timezone.now()
+    return (
+        ScheduledLesson.objects.filter(
+            tutor=tutor, status=ScheduledLesson.Status.REQUESTED, start__gt=now
+        )
+        .select_related("student", "subject")
+        .order_by("start", "pk")
+    )
+
+
 def student_schedule(viewer, student, start: datetime, end: datetime) -> QuerySet[ScheduledLesson]:
     """One student's lessons overlapping [start, end) as the viewer may see them.
 

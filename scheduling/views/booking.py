@@ -31,7 +31,7 @@ from ..calendar import parse_day, zone
 from ..forms import BookingForm, CancelForm
 from ..models import ScheduledLesson, SchedulePolicy
 from ..permissions import can_book_with, can_manage_lesson, lesson_for
-from ..selectors import free_slots
+from ..selectors import booking_requests_for, free_slots
 from .common import viewer_zone
 
 #: Days of free slots shown per page (the policy's horizon still bounds them).
@@ -172,15 +172,7 @@ class BookingRequestsView(RoleRequiredMixin, View):
     allowed_roles = (Role.TUTOR,)
 
     def get(self, request):
-        pending = (
-            ScheduledLesson.objects.filter(
-                tutor=request.user,
-                status=ScheduledLesson.Status.REQUESTED,
-                start__gt=timezone.now(),
-            )
-            .select_related("student", "subject")
-            .order_by("start", "pk")
-        )
+        pending = booking_requests_for(request.user)
         page = Paginator(pending, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
         return render(
             request,

@@ -22,8 +22,7 @@ from people.roles import Role
 from people.views.mixins import RoleRequiredMixin
 
 from ..calendar import MONTH, WEEK, build_days, colour_map, parse_day, period_for, weeks_of
-from ..models import ScheduledLesson
-from ..selectors import lessons_for, unmarked_lessons
+from ..selectors import booking_requests_for, lessons_for, unmarked_lessons
 from .common import lesson_title, viewer_zone
 
 #: How many unmarked lessons the tutor's calendar lists (oldest first), with a count.
@@ -128,9 +127,7 @@ class CalendarView(RoleRequiredMixin, TemplateView):
             )
             context["unmarked"] = unmarked[:UNMARKED_SHOWN]
             context["unmarked_more"] = len(unmarked) > UNMARKED_SHOWN
-            context["pending_requests"] = ScheduledLesson.objects.filter(
-                tutor=user, status=ScheduledLesson.Status.REQUESTED, start__gt=timezone.now()
-            ).count()
+            context["pending_requests"] = booking_requests_for(user).count()
         return context
 
 
